@@ -1,0 +1,114 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+const integer = (name: string, fallback: number, min: number, max: number) =>
+  z
+    .string()
+    .optional()
+    .transform((value, context) => {
+      if (value === undefined || value.trim() === '') return fallback;
+      const parsed = Number(value);
+      if (!Number.isInteger(parsed) || parsed < min || parsed > max) {
+        context.addIssue({ code: 'custom', message: `${name} must be an integer from ${min} to ${max}, got "${value}"` });
+        return z.NEVER;
+      }
+      return parsed;
+    });
+
+const list = z
+  .string()
+  .optional()
+  .transform((value) =>
+    (value ?? '')
+      .split(',')
+      .map((item) => item.trim())
+      .filter((item) => item.length > 0),
+  );
+
+const environmentSchema = z.object({
+  HOST: z.string().optional().transform((value) => value?.trim() || '127.0.0.1'),
+  PORT: integer('PORT', 8000, 0, 65_535),
+  API_KEYS: list,
+  LOG_LEVEL: z
+    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
+      message: 'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent',
+    })
+    .optional()
+    .default('info'),
+  DATA_DIR: z.string().optional().transform((value) => path.resolve(value?.trim() || 'data')),
+  SESSION_STORE: z
+    .enum(['sqlite', 'memory'], { message: 'SESSION_STORE must be "sqlite" or "memory"' })
+    .optional()
+    .default('sqlite'),
+  SESSION_HISTORY_TURNS: integer('SESSION_HISTORY_TURNS', 50, 0, 10_000),
+  SESSION_TTL_SECONDS: integer('SESSION_TTL_SECONDS', 7 * 24 * 3600, 60, 10 * 365 * 24 * 3600),
+  MEMORY_SESSION_LIMIT: integer('MEMORY_SESSION_LIMIT', 10_000, 1, 10_000_000),
+  BODY_LIMIT_BYTES: integer('BODY_LIMIT_BYTES', 1024 * 1024, 1024, 100 * 1024 * 1024),
+  HEARTBEAT_INTERVAL_MS: integer('HEARTBEAT_INTERVAL_MS', 15_000, 10, 3_600_000),
+  DRAIN_TIMEOUT_MS: integer('DRAIN_TIMEOUT_MS', 30_000, 0, 3_600_000),
+  WS_MAX_CONCURRENT_REQUESTS: integer('WS_MAX_CONCURRENT_REQUESTS', 16, 1, 10_000),
+  STREAM_HIGH_WATER_BYTES: integer('STREAM_HIGH_WATER_BYTES', 64 * 1024, 1024, 64 * 1024 * 1024),
+  SIMULATOR_TTFT_MS: integer('SIMULATOR_TTFT_MS', 150, 0, 600_000),
+  SIMULATOR_TOKENS_PER_SECOND: integer('SIMULATOR_TOKENS_PER_SECOND', 50, 0, 1_000_000),
+  DEFAULT_MODEL: z.string().optional().transform((value) => value?.trim() || 'simulator'),
+});
+
+export interface GatewayConfig {
+  host: string;
+  port: number;
+  apiKeys: string[];
+  logLevel: string;
+  dataDirectory: string;
+  sessionStore: 'sqlite' | 'memory';
+  /** How many earlier turns of a session are sent to the model as context. */
+  sessionHistoryTurns: number;
+  sessionTtlSeconds: number;
+  memorySessionLimit: number;
+  bodyLimitBytes: number;
+  heartbeatIntervalMs: number;
+  drainTimeoutMs: number;
+  websocketMaxConcurrentRequests: number;
+  /** Bytes a stream may have queued towards a slow client before the gateway stops reading upstream. */
+  streamHighWaterBytes: number;
+  defaultModel: string;
+  simulator: { ttftMs: number; tokensPerSecond: number };
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Reads and validates the configuration from environment variables; a ConfigError names each bad variable. */
+export function loadConfig(environment: NodeJS.ProcessEnv = process.env): GatewayConfig {
+  const result = environmentSchema.safeParse(environment);
+  if (!result.success) {
+    throw new ConfigError(
+      result.error.issues.map((issue) => {
+        const variable = String(issue.path[0] ?? 'environment');
+        return issue.message.startsWith(variable) ? issue.message : `${variable}: ${issue.message}`;
+      }),
+    );
+  }
+  const value = result.data;
+  return {
+    host: value.HOST,
+    port: value.PORT,
+    apiKeys: value.API_KEYS,
+    logLevel: value.LOG_LEVEL,
+    dataDirectory: value.DATA_DIR,
+    sessionStore: value.SESSION_STORE,
+    sessionHistoryTurns: value.SESSION_HISTORY_TURNS,
+    sessionTtlSeconds: value.SESSION_TTL_SECONDS,
+    memorySessionLimit: value.MEMORY_SESSION_LIMIT,
+    bodyLimitBytes: value.BODY_LIMIT_BYTES,
+    heartbeatIntervalMs: value.HEARTBEAT_INTERVAL_MS,
+    drainTimeoutMs: value.DRAIN_TIMEOUT_MS,
+    websocketMaxConcurrentRequests: value.WS_MAX_CONCURRENT_REQUESTS,
+    streamHighWaterBytes: value.STREAM_HIGH_WATER_BYTES,
+    defaultModel: value.DEFAULT_MODEL,
+    simulator: { ttftMs: value.SIMULATOR_TTFT_MS, tokensPerSecond: value.SIMULATOR_TOKENS_PER_SECOND },
+  };
+}

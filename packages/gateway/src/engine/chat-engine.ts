@@ -1,0 +1,236 @@
+import { randomUUID } from 'node:crypto';
+import type { ErrorEvent, StopReason, StreamEvent, Usage } from '@streamgate/protocol';
+import { GatewayError, toGatewayError } from '../errors.js';
+import type { ChatMessage } from '../providers/chat-model.js';
+import { estimateTokens } from '../providers/simulator/simulator-reply.js';
+import type { ModelRegistry, ResolvedModel } from '../routing/model-registry.js';
+import type { SessionStore, SessionTurn } from '../stores/session-store.js';
+import type { ChatRequest } from './chat-request.js';
+import type { UsageOutcome, UsageSink } from './usage-record.js';
+
+export interface ChatEngineOptions {
+  registry: ModelRegistry;
+  sessions: SessionStore;
+  usage: UsageSink;
+  /** Earlier turns sent to the model as context. */
+  historyTurns: number;
+  /** Told about failures that are the gateway's own fault (`internal_error`). */
+  onInternalError?: (error: unknown, requestId: string) => void;
+}
+
+/** An admitted request: its ids, and its events to pull. */
+export interface ChatStream extends AsyncIterable<StreamEvent> {
+  readonly requestId: string;
+  readonly sessionId: string;
+  readonly model: string;
+}
+
+interface ActiveRequest {
+  controller: AbortController;
+  finished: Promise<void>;
+}
+
+const round = (value: number) => Math.round(value * 100) / 100;
+
+/**
+ * ChatRequest -> stream of events. Admits (model, session), streams from the provider, keeps the
+ * session and writes exactly one usage record, whatever way the stream ends. No HTTP in here: the
+ * Node server and the Lambda handlers share it.
+ */
+export class ChatEngine {
+  private readonly active = new Set<ActiveRequest>();
+  private draining = false;
+
+  constructor(private readonly options: ChatEngineOptions) {}
+
+  /** Requests streaming now. */
+  get activeCount(): number {
+    return this.active.size;
+  }
+
+  get isDraining(): boolean {
+    return this.draining;
+  }
+
+  /**
+   * Admits a request. Throws a GatewayError (unknown model, foreign session, shutting down) before
+   * anything is streamed; after that, every failure is an `error` event. `signal` aborts the model call.
+   */
+  async open(request: ChatRequest, signal: AbortSignal): Promise<ChatStream> {
+    const admittedAt = performance.now();
+    if (this.draining) throw new GatewayError('shutting_down');
+    const resolved = this.options.registry.resolve(request.model);
+    const sessionId = request.sessionId ?? randomUUID();
+    const ownerId = request.caller.keyId;
+    if (request.sessionId !== undefined && !(await this.options.sessions.isWritable(sessionId, ownerId))) {
+      throw new GatewayError('session_not_found', `No session "${sessionId}" belongs to this key.`);
+    }
+    const history = await this.options.sessions.recentTurns(sessionId, ownerId, this.options.historyTurns);
+    const events = this.run(request, signal, resolved, sessionId, history, admittedAt);
+    return { requestId: request.requestId, sessionId, model: resolved.id, [Symbol.asyncIterator]: () => events };
+  }
+
+  private async *run(
+    request: ChatRequest,
+    signal: AbortSignal,
+    resolved: ResolvedModel,
+    sessionId: string,
+    history: SessionTurn[],
+    admittedAt: number,
+  ): AsyncGenerator<StreamEvent> {
+    const controller = new AbortController();
+    const forwardAbort = () => controller.abort(signal.reason);
+    if (signal.aborted) forwardAbort();
+    else signal.addEventListener('abort', forwardAbort, { once: true });
+    let markFinished!: () => void;
+    const entry: ActiveRequest = { controller, finished: new Promise((resolve) => (markFinished = resolve)) };
+    this.active.add(entry);
+
+    const messages: ChatMessage[] = history
+      .filter((turn) => turn.content.length > 0)
+      .map((turn) => ({ role: turn.role, content: turn.content }));
+    messages.push({ role: 'user', content: request.message });
+    const startedAt = new Date().toISOString();
+    const chunks: string[] = [];
+    let ttftMs: number | null = null;
+    let finish: { stopReason: StopReason; usage: Usage } | undefined;
+    let outcome: UsageOutcome | undefined;
+    let failure: GatewayError | undefined;
+
+    try {
+      yield { type: 'start', requestId: request.requestId, model: resolved.id, sessionId };
+      const parts = resolved.model.stream({
+        upstreamModelId: resolved.upstreamModelId,
+        messages,
+        system: request.system,
+        maxTokens: request.maxTokens,
+        temperature: request.temperature,
+        simulate: request.simulate,
+        signal: controller.signal,
+      });
+      for await (const part of parts) {
+        // Over HTTP/2 an aborted SDK stream ends without throwing: the signal is the truth.
+        if (controller.signal.aborted) break;
+        if (part.type === 'delta') {
+          if (part.text.length === 0) continue;
+          ttftMs ??= performance.now() - admittedAt;
+          chunks.push(part.text);
+          yield { type: 'delta', text: part.text };
+        } else if (part.type === 'trace') {
+          yield { type: 'trace', data: part.data };
+        } else {
+          finish = { stopReason: part.stopReason, usage: part.usage };
+        }
+      }
+      if (controller.signal.aborted) {
+        outcome = 'cancelled';
+        failure = abortReason(controller.signal);
+        yield errorEvent(failure);
+        return;
+      }
+      outcome = 'completed';
+      const usage = finish?.usage ?? { inputTokens: estimateTokens(messages.map((message) => message.content).join('\n')), outputTokens: chunks.length };
+      const totalMs = performance.now() - admittedAt;
+      yield {
+        type: 'done',
+        stopReason: finish?.stopReason ?? 'end_turn',
+        usage,
+        metrics: {
+          ttftMs: ttftMs === null ? null : round(ttftMs),
+          totalMs: round(totalMs),
+          outputTokensPerSecond: totalMs > 0 ? round((usage.outputTokens * 1000) / totalMs) : 0,
+        },
+      };
+    } catch (error) {
+      if (controller.signal.aborted) {
+        outcome = 'cancelled';
+        failure = abortReason(controller.signal);
+      } else {
+        failure = toGatewayError(error);
+        outcome = chunks.length > 0 ? 'partial' : 'failed';
+        if (failure.code === 'internal_error') this.options.onInternalError?.(error, request.requestId);
+      }
+      yield errorEvent(failure);
+    } finally {
+      signal.removeEventListener('abort', forwardAbort);
+      // The consumer may have stopped pulling (its client went away): the model call stops with it.
+      if (!controller.signal.aborted && outcome !== 'completed') {
+        controller.abort(new GatewayError('cancelled', 'The client went away.'));
+      }
+      outcome ??= 'cancelled';
+      try {
+        await this.finish(request, resolved, sessionId, messages, chunks, finish?.usage, ttftMs, admittedAt, startedAt, outcome, failure);
+      } finally {
+        this.active.delete(entry);
+        markFinished();
+      }
+    }
+  }
+
+  private async finish(
+    request: ChatRequest,
+    resolved: ResolvedModel,
+    sessionId: string,
+    messages: ChatMessage[],
+    chunks: string[],
+    usage: Usage | undefined,
+    ttftMs: number | null,
+    admittedAt: number,
+    startedAt: string,
+    outcome: UsageOutcome,
+    failure: GatewayError | undefined,
+  ): Promise<void> {
+    const now = new Date().toISOString();
+    const reply = chunks.join('');
+    this.options.usage.record({
+      requestId: request.requestId,
+      keyId: request.caller.keyId,
+      sessionId,
+      model: resolved.id,
+      provider: resolved.provider,
+      transport: request.transport,
+      inputTokens: usage?.inputTokens ?? estimateTokens(messages.map((message) => message.content).join('\n')),
+      outputTokens: usage?.outputTokens ?? chunks.length,
+      ttftMs: ttftMs === null ? null : round(ttftMs),
+      totalMs: round(performance.now() - admittedAt),
+      outcome,
+      ...(failure ? { errorCode: failure.code } : {}),
+      startedAt,
+    });
+    const status: SessionTurn['status'] = outcome === 'completed' ? 'complete' : outcome === 'cancelled' ? 'cancelled' : 'failed';
+    await this.options.sessions.append(sessionId, request.caller.keyId, [
+      { role: 'user', content: request.message, createdAt: startedAt, requestId: request.requestId, status: 'complete' },
+      { role: 'assistant', content: reply, createdAt: now, requestId: request.requestId, status, model: resolved.id },
+    ]);
+  }
+
+  /**
+   * Stops admitting, waits up to `timeoutMs` for running streams to end, then aborts the rest with a
+   * `shutting_down` error. Resolves true when every stream ended by itself.
+   */
+  async drain(timeoutMs: number): Promise<boolean> {
+    this.draining = true;
+    if (await this.waitForIdle(timeoutMs)) return true;
+    for (const entry of this.active) entry.controller.abort(new GatewayError('shutting_down'));
+    return false;
+  }
+
+  /** Resolves true once no request is streaming, or false after `timeoutMs`. */
+  async waitForIdle(timeoutMs: number): Promise<boolean> {
+    if (this.active.size === 0) return true;
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs)));
+    const idle = Promise.all([...this.active].map((entry) => entry.finished)).then(() => this.waitForIdle(timeoutMs));
+    const result = await Promise.race([idle, deadline]);
+    clearTimeout(timer);
+    return result;
+  }
+}
+
+function abortReason(signal: AbortSignal): GatewayError {
+  return signal.reason instanceof GatewayError ? signal.reason : new GatewayError('cancelled');
+}
+
+function errorEvent(error: GatewayError): ErrorEvent {
+  return { type: 'error', code: error.code, message: error.message, retryable: error.retryable };
+}

@@ -1,0 +1,31 @@
+import type { Transport } from './chat-request.js';
+
+/**
+ * `completed`: the model finished; `partial`: it failed after producing text; `failed`: it failed before;
+ * `cancelled`: the client went away or cancelled, or the gateway shut down.
+ */
+export type UsageOutcome = 'completed' | 'partial' | 'failed' | 'cancelled';
+
+/** Exactly one per admitted request. */
+export interface UsageRecord {
+  requestId: string;
+  keyId: string;
+  sessionId: string;
+  model: string;
+  provider: string;
+  transport: Transport;
+  inputTokens: number;
+  outputTokens: number;
+  ttftMs: number | null;
+  totalMs: number;
+  outcome: UsageOutcome;
+  errorCode?: string;
+  startedAt: string;
+}
+
+/** Where usage records go. `record` must not block: sinks that write somewhere slow batch in the background. */
+export interface UsageSink {
+  record(record: UsageRecord): void;
+  /** Writes out whatever is pending; called on shutdown. */
+  flush(): Promise<void>;
+}

@@ -1,0 +1,66 @@
+import type { ErrorCode } from '@streamgate/protocol';
+
+interface ErrorDefinition {
+  status: number;
+  message: string;
+  retryable: boolean;
+}
+
+/**
+ * The one error registry: each stable code with its HTTP status and default message.
+ * `docs/errors.md` documents every code here; `errors.test.ts` keeps the two in step.
+ */
+export const ERROR_REGISTRY: Readonly<Record<ErrorCode, ErrorDefinition>> = {
+  malformed_json: { status: 400, message: 'The body is not valid JSON.', retryable: false },
+  invalid_request: { status: 400, message: 'The request is not valid.', retryable: false },
+  unsupported_media_type: { status: 415, message: 'Send the body as application/json.', retryable: false },
+  payload_too_large: { status: 413, message: 'The body is larger than the configured limit.', retryable: false },
+  invalid_session_id: {
+    status: 400,
+    message: 'A session id is 1-128 characters of A-Z, a-z, 0-9, "-" or "_".',
+    retryable: false,
+  },
+  session_not_found: { status: 404, message: 'No such session.', retryable: false },
+  not_found: { status: 404, message: 'No such route.', retryable: false },
+  method_not_allowed: { status: 405, message: 'This route does not accept that method.', retryable: false },
+  unauthorized: { status: 401, message: 'A valid API key is required.', retryable: false },
+  model_not_found: { status: 404, message: 'No such model.', retryable: false },
+  too_many_requests_on_connection: {
+    status: 429,
+    message: 'Too many concurrent requests on this connection.',
+    retryable: true,
+  },
+  duplicate_request_id: { status: 409, message: 'A request with this id is already running.', retryable: false },
+  request_not_found: { status: 404, message: 'No running request has this id.', retryable: false },
+  unsupported_message_type: { status: 400, message: 'Unknown message type.', retryable: false },
+  unsupported_frame: { status: 400, message: 'Only JSON text frames are accepted.', retryable: false },
+  upstream_error: { status: 502, message: 'The model provider failed.', retryable: true },
+  upstream_timeout: { status: 504, message: 'The model provider did not answer in time.', retryable: true },
+  cancelled: { status: 499, message: 'The request was cancelled.', retryable: false },
+  shutting_down: { status: 503, message: 'The gateway is shutting down; retry on another instance.', retryable: true },
+  internal_error: { status: 500, message: 'Internal error.', retryable: true },
+};
+
+/** An error with a stable code. Thrown before a stream starts; turned into an `error` event after. */
+export class GatewayError extends Error {
+  readonly code: ErrorCode;
+  readonly status: number;
+  readonly retryable: boolean;
+  readonly details: unknown;
+
+  constructor(code: ErrorCode, message?: string, options: { details?: unknown; cause?: unknown; retryable?: boolean } = {}) {
+    const definition = ERROR_REGISTRY[code];
+    super(message ?? definition.message, { cause: options.cause });
+    this.name = 'GatewayError';
+    this.code = code;
+    this.status = definition.status;
+    this.retryable = options.retryable ?? definition.retryable;
+    this.details = options.details;
+  }
+}
+
+/** Any thrown value as a GatewayError; unknown failures become `internal_error` without leaking their text. */
+export function toGatewayError(error: unknown): GatewayError {
+  if (error instanceof GatewayError) return error;
+  return new GatewayError('internal_error', undefined, { cause: error });
+}

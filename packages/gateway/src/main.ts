@@ -1,0 +1,56 @@
+#!/usr/bin/env node
+import { ConfigError, loadConfig } from './config.js';
+import { buildGateway } from './server.js';
+
+/** `streamgate`: reads the environment, listens, and drains on SIGTERM/SIGINT. */
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const gateway = await buildGateway(config);
+  const address = await gateway.app.listen({ host: config.host, port: config.port });
+  gateway.app.log.info({ address, models: ['simulator'] }, 'listening');
+
+  if (gateway.developmentKey) {
+    // Printed once, to the terminal, never through the logger. The key rides in the URL fragment,
+    // which browsers do not send to servers, so it stays out of access logs.
+    process.stdout.write(
+      [
+        '',
+        'StreamGate is running with a development key (set API_KEYS to choose your own):',
+        `  key:   ${gateway.developmentKey}`,
+        `  open:  ${address}/#key=${gateway.developmentKey}`,
+        `  try:   curl -N -H 'X-API-Key: ${gateway.developmentKey}' -H 'content-type: application/json' \\`,
+        `           -d '{"message":"Hello"}' ${address}/v1/chat/stream`,
+        `  docs:  ${address}/docs`,
+        '',
+      ].join('\n') + '\n',
+    );
+  }
+
+  let signals = 0;
+  const stop = (signal: NodeJS.Signals) => {
+    signals++;
+    if (signals > 1) {
+      gateway.app.log.warn({ signal }, 'second signal: exiting now');
+      process.exit(1);
+    }
+    gateway.app.log.info({ signal }, 'shutting down');
+    gateway.shutdown().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        gateway.app.log.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof ConfigError) {
+    process.stderr.write(`${error.message}\n`);
+    process.exit(78);
+  }
+  process.stderr.write(`streamgate failed to start: ${(error as Error).stack ?? String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,35 @@
+import type { SimulateOptions, StopReason, Usage } from '@streamgate/protocol';
+
+export interface ChatMessage {
+  role: 'user' | 'assistant';
+  content: string;
+}
+
+/** What the engine asks of a model for one request. */
+export interface ChatModelCall {
+  /** The provider's own id for the model (after routing). */
+  upstreamModelId: string;
+  /** Earlier turns, oldest first, ending with the new user message. */
+  messages: ChatMessage[];
+  system?: string;
+  maxTokens?: number;
+  temperature?: number;
+  simulate?: SimulateOptions;
+  /** Fired when the client goes away, cancels, or the gateway shuts down: stop at once. */
+  signal: AbortSignal;
+}
+
+/** The parts a provider streams: text, agent traces, and one closing `finish`. */
+export type ChatModelPart =
+  | { type: 'delta'; text: string }
+  | { type: 'trace'; data: unknown }
+  | { type: 'finish'; stopReason: StopReason; usage: Usage };
+
+/**
+ * A model behind the gateway. `stream` is pulled: a provider produces the next part only when
+ * the engine asks for it, which is how a slow client slows the upstream instead of filling memory.
+ * Failures are thrown as GatewayError (`upstream_error`, `upstream_timeout`, ...).
+ */
+export interface ChatModel {
+  stream(call: ChatModelCall): AsyncIterable<ChatModelPart>;
+}

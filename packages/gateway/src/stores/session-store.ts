@@ -1,0 +1,42 @@
+/** One message of a conversation, as stored and as `GET /v1/sessions/{id}` returns it. */
+export interface SessionTurn {
+  role: 'user' | 'assistant';
+  content: string;
+  /** ISO 8601 time the turn was recorded. */
+  createdAt: string;
+  requestId: string;
+  /** For assistant turns: whether the reply completed, failed part-way or was cancelled. */
+  status: 'complete' | 'failed' | 'cancelled';
+  model?: string;
+}
+
+export interface SessionSummary {
+  id: string;
+  createdAt: string;
+  updatedAt: string;
+  turnCount: number;
+}
+
+/**
+ * Conversation history, owned by the caller that created it: a session belongs to one owner,
+ * and every method treats another owner's session as absent.
+ */
+export interface SessionStore {
+  /** Creates an empty session; false if the id is already taken. */
+  create(id: string, ownerId: string): Promise<boolean>;
+  get(id: string, ownerId: string): Promise<(SessionSummary & { turns: SessionTurn[] }) | undefined>;
+  /**
+   * Whether `ownerId` may write to the session: true when it is theirs or does not exist yet.
+   * The engine checks this before a request is admitted.
+   */
+  isWritable(id: string, ownerId: string): Promise<boolean>;
+  /** The last `limit` turns, oldest first. */
+  recentTurns(id: string, ownerId: string, limit: number): Promise<SessionTurn[]>;
+  /** Appends turns, creating the session if needed. */
+  append(id: string, ownerId: string, turns: SessionTurn[]): Promise<void>;
+  /** Deletes the session and its history; false when there was none. */
+  delete(id: string, ownerId: string): Promise<boolean>;
+  /** Throws when the store cannot serve (for `/ready`). */
+  check(): Promise<void>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,179 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import type { SessionStore, SessionSummary, SessionTurn } from './session-store.js';
+
+const MIGRATIONS = [
+  `CREATE TABLE sessions (
+     id TEXT PRIMARY KEY,
+     owner_id TEXT NOT NULL,
+     created_at TEXT NOT NULL,
+     updated_at TEXT NOT NULL,
+     expires_at INTEGER NOT NULL
+   );
+   CREATE INDEX sessions_expires_at ON sessions (expires_at);
+   CREATE TABLE session_turns (
+     seq INTEGER PRIMARY KEY AUTOINCREMENT,
+     session_id TEXT NOT NULL REFERENCES sessions (id) ON DELETE CASCADE,
+     role TEXT NOT NULL,
+     content TEXT NOT NULL,
+     created_at TEXT NOT NULL,
+     request_id TEXT NOT NULL,
+     status TEXT NOT NULL,
+     model TEXT
+   );
+   CREATE INDEX session_turns_session ON session_turns (session_id, seq);`,
+];
+
+interface TurnRow {
+  role: SessionTurn['role'];
+  content: string;
+  created_at: string;
+  request_id: string;
+  status: SessionTurn['status'];
+  model: string | null;
+}
+
+interface SessionRow {
+  owner_id: string;
+  created_at: string;
+  updated_at: string;
+  expires_at: number;
+}
+
+const EXPIRY_SWEEP_INTERVAL_MS = 10 * 60 * 1000;
+
+function toTurn(row: TurnRow): SessionTurn {
+  const turn: SessionTurn = {
+    role: row.role,
+    content: row.content,
+    createdAt: row.created_at,
+    requestId: row.request_id,
+    status: row.status,
+  };
+  if (row.model !== null) turn.model = row.model;
+  return turn;
+}
+
+/**
+ * Sessions in a SQLite file (WAL mode), so that history survives a restart on a single machine.
+ * better-sqlite3 is synchronous; each statement here is an indexed write or read of one session,
+ * well under a millisecond, so the event loop is not held.
+ */
+export class SqliteSessionStore implements SessionStore {
+  private readonly database: Database.Database;
+  private readonly statements;
+  private readonly sweepTimer: NodeJS.Timeout;
+
+  constructor(private readonly options: { file: string; ttlSeconds: number }) {
+    fs.mkdirSync(path.dirname(options.file), { recursive: true });
+    this.database = new Database(options.file);
+    this.database.pragma('journal_mode = WAL');
+    this.database.pragma('synchronous = NORMAL');
+    this.database.pragma('foreign_keys = ON');
+    this.migrate();
+    const database = this.database;
+    this.statements = {
+      session: database.prepare<[string], SessionRow>('SELECT owner_id, created_at, updated_at, expires_at FROM sessions WHERE id = ?'),
+      insert: database.prepare(
+        'INSERT INTO sessions (id, owner_id, created_at, updated_at, expires_at) VALUES (?, ?, ?, ?, ?)',
+      ),
+      touch: database.prepare('UPDATE sessions SET updated_at = ?, expires_at = ? WHERE id = ?'),
+      turns: database.prepare<[string], TurnRow>(
+        'SELECT role, content, created_at, request_id, status, model FROM session_turns WHERE session_id = ? ORDER BY seq',
+      ),
+      recentTurns: database.prepare<[string, number], TurnRow>(
+        `SELECT * FROM (SELECT seq, role, content, created_at, request_id, status, model FROM session_turns
+           WHERE session_id = ? ORDER BY seq DESC LIMIT ?) ORDER BY seq`,
+      ),
+      appendTurn: database.prepare(
+        'INSERT INTO session_turns (session_id, role, content, created_at, request_id, status, model) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      ),
+      delete: database.prepare('DELETE FROM sessions WHERE id = ?'),
+      sweep: database.prepare('DELETE FROM sessions WHERE expires_at <= ?'),
+    };
+    this.sweepTimer = setInterval(() => this.statements.sweep.run(Date.now()), EXPIRY_SWEEP_INTERVAL_MS);
+    this.sweepTimer.unref();
+  }
+
+  private migrate(): void {
+    const version = this.database.pragma('user_version', { simple: true }) as number;
+    for (let index = version; index < MIGRATIONS.length; index++) {
+      this.database.transaction(() => {
+        this.database.exec(MIGRATIONS[index]!);
+        this.database.pragma(`user_version = ${index + 1}`);
+      })();
+    }
+  }
+
+  /** The live session row, or undefined when it is missing or expired. */
+  private live(id: string): SessionRow | undefined {
+    const row = this.statements.session.get(id);
+    return row && row.expires_at > Date.now() ? row : undefined;
+  }
+
+  private expiry(): number {
+    return Date.now() + this.options.ttlSeconds * 1000;
+  }
+
+  async create(id: string, ownerId: string): Promise<boolean> {
+    if (this.live(id)) return false;
+    const now = new Date().toISOString();
+    this.database.transaction(() => {
+      this.statements.delete.run(id);
+      this.statements.insert.run(id, ownerId, now, now, this.expiry());
+    })();
+    return true;
+  }
+
+  async get(id: string, ownerId: string): Promise<(SessionSummary & { turns: SessionTurn[] }) | undefined> {
+    const row = this.live(id);
+    if (!row || row.owner_id !== ownerId) return undefined;
+    const turns = this.statements.turns.all(id).map(toTurn);
+    return { id, createdAt: row.created_at, updatedAt: row.updated_at, turnCount: turns.length, turns };
+  }
+
+  async isWritable(id: string, ownerId: string): Promise<boolean> {
+    const row = this.live(id);
+    return !row || row.owner_id === ownerId;
+  }
+
+  async recentTurns(id: string, ownerId: string, limit: number): Promise<SessionTurn[]> {
+    if (limit <= 0) return [];
+    const row = this.live(id);
+    if (!row || row.owner_id !== ownerId) return [];
+    return this.statements.recentTurns.all(id, limit).map(toTurn);
+  }
+
+  async append(id: string, ownerId: string, turns: SessionTurn[]): Promise<void> {
+    const now = new Date().toISOString();
+    this.database.transaction(() => {
+      const row = this.live(id);
+      if (row && row.owner_id !== ownerId) return;
+      if (row) this.statements.touch.run(now, this.expiry(), id);
+      else {
+        this.statements.delete.run(id);
+        this.statements.insert.run(id, ownerId, now, now, this.expiry());
+      }
+      for (const turn of turns) {
+        this.statements.appendTurn.run(id, turn.role, turn.content, turn.createdAt, turn.requestId, turn.status, turn.model ?? null);
+      }
+    })();
+  }
+
+  async delete(id: string, ownerId: string): Promise<boolean> {
+    const row = this.live(id);
+    if (!row || row.owner_id !== ownerId) return false;
+    this.statements.delete.run(id);
+    return true;
+  }
+
+  async check(): Promise<void> {
+    this.database.prepare('SELECT 1').get();
+  }
+
+  async close(): Promise<void> {
+    clearInterval(this.sweepTimer);
+    if (this.database.open) this.database.close();
+  }
+}

@@ -1,0 +1,69 @@
+import { chatRequestSchema } from '@streamgate/protocol';
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { ChatEngine } from '../../engine/chat-engine.js';
+import { abortOnClientClose } from '../rest/abort-on-close.js';
+import { toChatRequest } from '../rest/chat-body.js';
+import { errorResponseSchema } from '../schemas.js';
+import { wirePayload } from '../wire.js';
+import { SseWriter } from './sse-writer.js';
+
+const SSE_DESCRIPTION = [
+  'Streams the reply as Server-Sent Events. Each event has `id: <request_id>:<seq>`.',
+  '',
+  '- `event: start` `data: {"request_id","session_id","model"}`',
+  '- `event: message` `data: {"content":"..."}` for each piece of text',
+  '- `event: trace` `data: {"data":{...}}` for agent steps',
+  '- `event: done` `data: {"status":"complete","stop_reason","usage","metrics"}`',
+  '- `event: error` `data: {"code","message","retryable"}` if the stream fails after it started',
+  '',
+  'Comment lines (`: heartbeat`) keep the connection alive. Errors before the stream starts are ordinary JSON error responses.',
+].join('\n');
+
+/** `POST /v1/chat/stream`: the reply as Server-Sent Events. */
+export function registerChatStreamRoute(app: FastifyInstance, engine: ChatEngine, heartbeatIntervalMs: number): void {
+  app.withTypeProvider<ZodTypeProvider>().post(
+    '/v1/chat/stream',
+    {
+      schema: {
+        summary: 'Chat, streamed over Server-Sent Events',
+        description: SSE_DESCRIPTION,
+        tags: ['chat'],
+        body: chatRequestSchema,
+        produces: ['text/event-stream'],
+        response: {
+          200: z.string().describe('text/event-stream'),
+          '4XX': errorResponseSchema,
+          '5XX': errorResponseSchema,
+        },
+      },
+    },
+    async function chatStream(request, reply) {
+      const signal = abortOnClientClose(reply);
+      const stream = await engine.open(toChatRequest(request.body, request.id, request.caller, 'sse'), signal);
+      reply.hijack();
+      const response = reply.raw;
+      response.socket?.setNoDelay(true);
+      response.writeHead(200, {
+        'content-type': 'text/event-stream; charset=utf-8',
+        'cache-control': 'no-cache, no-transform',
+        connection: 'keep-alive',
+        'x-accel-buffering': 'no',
+        'x-request-id': stream.requestId,
+        'x-session-id': stream.sessionId,
+      });
+      const writer = new SseWriter(response, heartbeatIntervalMs);
+      let seq = 0;
+      try {
+        for await (const event of stream) {
+          if (writer.closed) break;
+          const { name, data } = wirePayload(event);
+          await writer.write(`${stream.requestId}:${seq++}`, name, data);
+        }
+      } finally {
+        writer.end();
+      }
+    },
+  );
+}

@@ -1,0 +1,56 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { ChatEngine } from '../../engine/chat-engine.js';
+import type { ModelRegistry } from '../../routing/model-registry.js';
+import type { SessionStore } from '../../stores/session-store.js';
+
+const checkSchema = z.object({ status: z.enum(['ok', 'error']), message: z.string().optional() });
+
+const readySchema = z.object({
+  status: z.enum(['ready', 'not_ready', 'draining']),
+  checks: z.record(z.string(), checkSchema),
+  providers: z.record(z.string(), z.object({ status: z.enum(['ok', 'error']), models: z.array(z.string()) })),
+  active_streams: z.number().int(),
+});
+
+/** `/health` (the process is up) and `/ready` (it can serve: each dependency's state). No key needed. */
+export function registerHealthRoutes(app: FastifyInstance, engine: ChatEngine, sessions: SessionStore, registry: ModelRegistry): void {
+  const typed = app.withTypeProvider<ZodTypeProvider>();
+
+  typed.get(
+    '/health',
+    {
+      config: { public: true },
+      schema: { summary: 'Liveness', tags: ['system'], response: { 200: z.object({ status: z.literal('ok') }) } },
+    },
+    async function health() {
+      return { status: 'ok' as const };
+    },
+  );
+
+  typed.get(
+    '/ready',
+    {
+      config: { public: true },
+      schema: { summary: 'Readiness, with each dependency', tags: ['system'], response: { 200: readySchema, 503: readySchema } },
+    },
+    async function ready(_request, reply) {
+      const checks: Record<string, z.infer<typeof checkSchema>> = {};
+      try {
+        await sessions.check();
+        checks.sessions = { status: 'ok' };
+      } catch (error) {
+        checks.sessions = { status: 'error', message: (error as Error).message };
+      }
+      const providers: z.infer<typeof readySchema>['providers'] = {};
+      for (const entry of registry.list()) {
+        const provider = (providers[entry.provider] ??= { status: 'ok', models: [] });
+        provider.models.push(entry.id);
+      }
+      const healthy = Object.values(checks).every((check) => check.status === 'ok');
+      const status = engine.isDraining ? 'draining' : healthy ? 'ready' : 'not_ready';
+      return reply.code(status === 'ready' ? 200 : 503).send({ status, checks, providers, active_streams: engine.activeCount });
+    },
+  );
+}

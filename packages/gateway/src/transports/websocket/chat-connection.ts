@@ -1,0 +1,155 @@
+import { randomUUID } from 'node:crypto';
+import type { ServerFrame } from '@streamgate/protocol';
+import type { FastifyBaseLogger } from 'fastify';
+import WebSocket from 'ws';
+import type { ChatEngine } from '../../engine/chat-engine.js';
+import type { Caller } from '../../engine/chat-request.js';
+import { GatewayError, toGatewayError } from '../../errors.js';
+import { toChatRequest } from '../rest/chat-body.js';
+import { wirePayload } from '../wire.js';
+import { parseClientFrame } from './parse-frame.js';
+
+export interface ChatConnectionOptions {
+  engine: ChatEngine;
+  caller: Caller;
+  logger: FastifyBaseLogger;
+  heartbeatIntervalMs: number;
+  maxConcurrentRequests: number;
+  /** Bytes queued towards the client above which streams wait for the socket to drain. */
+  highWaterBytes: number;
+  /** Set for `/ws/sessions/{id}/chat`: every request on the socket belongs to this session. */
+  boundSessionId?: string;
+}
+
+/** Close code 1001 (going away): the server is shutting down; reconnect, ideally elsewhere. */
+export const CLOSE_GOING_AWAY = 1001;
+
+/**
+ * One client WebSocket: many concurrent requests, each tagged with its `request_id` and a per-request
+ * `seq`; cancel frames and socket loss abort their model calls; protocol pings find dead peers.
+ */
+export class ChatConnection {
+  readonly id = randomUUID();
+  private readonly requests = new Map<string, AbortController>();
+  private readonly heartbeat: NodeJS.Timeout;
+  private peerAlive = true;
+
+  constructor(
+    private readonly socket: WebSocket,
+    private readonly options: ChatConnectionOptions,
+  ) {
+    socket.on('message', (data, isBinary) => this.receive(data, isBinary));
+    socket.on('pong', () => (this.peerAlive = true));
+    socket.on('close', () => this.closed());
+    socket.on('error', (error) => options.logger.debug({ err: error, connection: this.id }, 'websocket error'));
+    this.heartbeat = setInterval(() => this.beat(), options.heartbeatIntervalMs);
+    this.heartbeat.unref();
+    const connected: ServerFrame = { event: 'connected', connection_id: this.id, heartbeat_interval_ms: options.heartbeatIntervalMs };
+    if (options.boundSessionId !== undefined) connected.session_id = options.boundSessionId;
+    this.send(connected);
+  }
+
+  get activeRequests(): number {
+    return this.requests.size;
+  }
+
+  /** Closes with 1001 once the socket's own requests have ended (or at once when it has none). */
+  goAway(reason = 'server shutting down'): void {
+    if (this.socket.readyState === WebSocket.OPEN) this.socket.close(CLOSE_GOING_AWAY, reason);
+  }
+
+  private beat(): void {
+    // A peer that has not answered the last ping within an interval is gone: free its resources.
+    if (!this.peerAlive) {
+      this.options.logger.info({ connection: this.id }, 'websocket peer stopped answering pings');
+      this.socket.terminate();
+      return;
+    }
+    this.peerAlive = false;
+    if (this.socket.readyState === WebSocket.OPEN) this.socket.ping();
+  }
+
+  private closed(): void {
+    clearInterval(this.heartbeat);
+    for (const controller of this.requests.values()) controller.abort(new GatewayError('cancelled', 'The client went away.'));
+  }
+
+  private receive(data: WebSocket.RawData, isBinary: boolean): void {
+    if (isBinary) {
+      this.sendError(new GatewayError('unsupported_frame', 'Binary frames are not accepted: send JSON as text frames.'));
+      return;
+    }
+    const parsed = parseClientFrame(data.toString());
+    if (!parsed.ok) {
+      this.sendError(parsed.error, parsed.requestId);
+      return;
+    }
+    const message = parsed.value;
+    if (message.type === 'ping') {
+      this.send({ event: 'pong', timestamp: Date.now() });
+    } else if (message.type === 'cancel') {
+      const controller = this.requests.get(message.frame.request_id);
+      if (controller) controller.abort(new GatewayError('cancelled', 'Cancelled by the client.'));
+      else this.sendError(new GatewayError('request_not_found', `No running request "${message.frame.request_id}".`), message.frame.request_id);
+    } else {
+      const requestId = message.frame.request_id ?? randomUUID();
+      const { boundSessionId } = this.options;
+      if (boundSessionId !== undefined && message.frame.session_id !== undefined && message.frame.session_id !== boundSessionId) {
+        this.sendError(new GatewayError('invalid_request', `This socket is bound to session "${boundSessionId}".`), requestId);
+        return;
+      }
+      if (this.requests.has(requestId)) {
+        this.sendError(new GatewayError('duplicate_request_id', `Request "${requestId}" is already running on this connection.`), requestId);
+        return;
+      }
+      if (this.requests.size >= this.options.maxConcurrentRequests) {
+        this.sendError(
+          new GatewayError('too_many_requests_on_connection', `At most ${this.options.maxConcurrentRequests} requests may run at once on one connection.`),
+          requestId,
+        );
+        return;
+      }
+      const controller = new AbortController();
+      this.requests.set(requestId, controller);
+      const body = boundSessionId === undefined ? message.frame : { ...message.frame, session_id: boundSessionId };
+      void this.run(requestId, body, controller).finally(() => this.requests.delete(requestId));
+    }
+  }
+
+  private async run(requestId: string, body: Parameters<typeof toChatRequest>[0], controller: AbortController): Promise<void> {
+    try {
+      const stream = await this.options.engine.open(toChatRequest(body, requestId, this.options.caller, 'websocket'), controller.signal);
+      let seq = 0;
+      for await (const event of stream) {
+        if (this.socket.readyState !== WebSocket.OPEN) break;
+        const { name, data } = wirePayload(event);
+        await this.sendPaced({ event: name, request_id: requestId, seq: seq++, ...data } as ServerFrame);
+      }
+    } catch (error) {
+      const gatewayError = toGatewayError(error);
+      if (gatewayError.code === 'internal_error') this.options.logger.error({ err: error, requestId }, 'websocket request failed');
+      this.sendError(gatewayError, requestId);
+    }
+  }
+
+  private send(frame: ServerFrame): void {
+    if (this.socket.readyState === WebSocket.OPEN) this.socket.send(JSON.stringify(frame));
+  }
+
+  /** Sends, and when the client is behind by more than the high-water mark, waits until this frame is flushed. */
+  private sendPaced(frame: ServerFrame): Promise<void> | void {
+    if (this.socket.readyState !== WebSocket.OPEN) return;
+    const data = JSON.stringify(frame);
+    if (this.socket.bufferedAmount < this.options.highWaterBytes) {
+      this.socket.send(data);
+      return;
+    }
+    return new Promise((resolve) => this.socket.send(data, () => resolve()));
+  }
+
+  private sendError(error: GatewayError, requestId?: string): void {
+    const frame: ServerFrame = { event: 'error', code: error.code, message: error.message, retryable: error.retryable };
+    if (requestId !== undefined) frame.request_id = requestId;
+    this.send(frame);
+  }
+}

@@ -1,0 +1,67 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { ChatEngine } from '../../engine/chat-engine.js';
+import { errorResponseSchema, sessionParamsSchema } from '../schemas.js';
+import { ChatConnection } from './chat-connection.js';
+
+export interface WebSocketRouteOptions {
+  engine: ChatEngine;
+  heartbeatIntervalMs: number;
+  maxConcurrentRequests: number;
+  highWaterBytes: number;
+  /** Every open connection, so that shutdown can close them with 1001. */
+  connections: Set<ChatConnection>;
+}
+
+const FRAMES = [
+  'Client frames: `{"message", "session_id"?, "model"?, "request_id"?, "system"?, "max_tokens"?, "temperature"?, "simulate"?}`,',
+  '`{"type":"cancel","request_id"}`, `{"type":"ping"}`.',
+  'Server frames: `connected`, then per request `start`, `message` (`content`), `trace`, `done` or `error`, each with',
+  '`request_id` and a per-request `seq`; `pong` answers a ping. Auth: `X-API-Key` or `Authorization: Bearer` on the upgrade request.',
+].join(' ');
+
+/** `WS /v1/ws/chat` and `WS /ws/sessions/{session_id}/chat`. Keys and session ids are checked before the upgrade. */
+export function registerWebSocketRoutes(app: FastifyInstance, options: WebSocketRouteOptions): void {
+  const typed = app.withTypeProvider<ZodTypeProvider>();
+  const accept = (socket: ConstructorParameters<typeof ChatConnection>[0], caller: { keyId: string }, logger: FastifyInstance['log'], boundSessionId?: string) => {
+    const connection = new ChatConnection(socket, {
+      engine: options.engine,
+      caller,
+      logger,
+      heartbeatIntervalMs: options.heartbeatIntervalMs,
+      maxConcurrentRequests: options.maxConcurrentRequests,
+      highWaterBytes: options.highWaterBytes,
+      ...(boundSessionId !== undefined ? { boundSessionId } : {}),
+    });
+    options.connections.add(connection);
+    socket.once('close', () => options.connections.delete(connection));
+  };
+
+  typed.get(
+    '/v1/ws/chat',
+    {
+      websocket: true,
+      schema: { summary: 'Chat over a WebSocket (many requests at once)', description: FRAMES, tags: ['chat'], response: { '4XX': errorResponseSchema } },
+    },
+    function chatSocket(socket, request) {
+      accept(socket, request.caller, request.log);
+    },
+  );
+
+  typed.get(
+    '/ws/sessions/:session_id/chat',
+    {
+      websocket: true,
+      schema: {
+        summary: 'Chat over a WebSocket bound to one session',
+        description: `The first frame is \`{"event":"connected","session_id"}\`. ${FRAMES}`,
+        tags: ['chat'],
+        params: sessionParamsSchema,
+        response: { '4XX': errorResponseSchema },
+      },
+    },
+    function sessionSocket(socket, request) {
+      accept(socket, request.caller, request.log, request.params.session_id);
+    },
+  );
+}

@@ -1,0 +1,40 @@
+/**
+ * Every error StreamGate reports carries one of these codes, on HTTP bodies, SSE `error` events and
+ * WebSocket `error` frames alike. The codes are stable: clients may switch on them.
+ * The gateway's error registry maps each code to an HTTP status and a default message;
+ * `docs/errors.md` documents each one, and a test keeps the three in step.
+ */
+export const ERROR_CODES = [
+  'malformed_json',
+  'invalid_request',
+  'unsupported_media_type',
+  'payload_too_large',
+  'invalid_session_id',
+  'session_not_found',
+  'not_found',
+  'method_not_allowed',
+  'unauthorized',
+  'model_not_found',
+  'too_many_requests_on_connection',
+  'duplicate_request_id',
+  'request_not_found',
+  'unsupported_message_type',
+  'unsupported_frame',
+  'upstream_error',
+  'upstream_timeout',
+  'cancelled',
+  'shutting_down',
+  'internal_error',
+] as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+/** The JSON body of every HTTP error response. */
+export interface ErrorBody {
+  error: {
+    code: ErrorCode;
+    message: string;
+    request_id?: string;
+    details?: unknown;
+  };
+}

@@ -1,0 +1,5 @@
+export * from './error-code.js';
+export * from './stream-event.js';
+export * from './sse-event.js';
+export * from './websocket-frame.js';
+export * from './chat-request.js';

@@ -1,0 +1,53 @@
+/** Token counts reported for one request. */
+export interface Usage {
+  inputTokens: number;
+  outputTokens: number;
+}
+
+/** Timings measured by the gateway for one request, from the moment it was admitted. */
+export interface StreamMetrics {
+  /** Time to the first text delta, in milliseconds; null when no text was produced. */
+  ttftMs: number | null;
+  totalMs: number;
+  outputTokensPerSecond: number;
+}
+
+export type StopReason = 'end_turn' | 'max_tokens' | 'stop_sequence' | 'tool_use' | 'content_filtered';
+
+export interface StartEvent {
+  type: 'start';
+  requestId: string;
+  model: string;
+  sessionId: string;
+}
+
+export interface DeltaEvent {
+  type: 'delta';
+  text: string;
+}
+
+/** An agent step (a tool call, a retrieval, a rationale): opaque data from the provider. */
+export interface TraceEvent {
+  type: 'trace';
+  data: unknown;
+}
+
+export interface DoneEvent {
+  type: 'done';
+  stopReason: StopReason;
+  usage: Usage;
+  metrics: StreamMetrics;
+}
+
+export interface ErrorEvent {
+  type: 'error';
+  code: import('./error-code.js').ErrorCode;
+  message: string;
+  retryable: boolean;
+}
+
+/**
+ * What the engine yields for one request: one `start`, any number of `delta` and `trace`,
+ * then exactly one `done` or `error`.
+ */
+export type StreamEvent = StartEvent | DeltaEvent | TraceEvent | DoneEvent | ErrorEvent;

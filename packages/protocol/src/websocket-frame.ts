@@ -1,0 +1,23 @@
+import type { ErrorCode } from './error-code.js';
+import type { StopReason } from './stream-event.js';
+import type { WireMetrics, WireUsage } from './sse-event.js';
+
+/** Frames the server sends. Frames that belong to a request carry `request_id` and a per-request `seq`. */
+export type ServerFrame =
+  | { event: 'connected'; session_id?: string; connection_id: string; heartbeat_interval_ms: number }
+  | { event: 'start'; request_id: string; seq: number; session_id: string; model: string }
+  | { event: 'message'; request_id: string; seq: number; content: string }
+  | { event: 'trace'; request_id: string; seq: number; data: unknown }
+  | {
+      event: 'done';
+      request_id: string;
+      seq: number;
+      status: 'complete';
+      stop_reason: StopReason;
+      usage: WireUsage;
+      metrics: WireMetrics;
+    }
+  | { event: 'error'; request_id?: string; seq?: number; code: ErrorCode; message: string; retryable: boolean }
+  | { event: 'pong'; timestamp: number };
+
+export type ServerFrameEvent = ServerFrame['event'];
