@@ -69,6 +69,8 @@ export async function buildGateway(config: GatewayConfig, overrides: GatewayOver
       const header = request.headers['x-request-id'];
       return typeof header === 'string' && REQUEST_ID_PATTERN.test(header) ? header : randomUUID();
     },
+    // Long enough that an over-long session id reaches validation and gets invalid_session_id, not a bare 414.
+    routerOptions: { maxParamLength: 1024 },
     forceCloseConnections: true,
     return503OnClosing: true,
   });
@@ -97,6 +99,8 @@ export async function buildGateway(config: GatewayConfig, overrides: GatewayOver
   const connections = new Set<ChatConnection>();
   const routes = new RouteTable();
 
+  // JSON only: a text/plain body is refused with 415 rather than validated as a string.
+  app.removeContentTypeParser('text/plain');
   app.setValidatorCompiler(validatorCompiler);
   // Response schemas document the API; the bodies are built by our own code, so plain JSON.stringify serializes them.
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));

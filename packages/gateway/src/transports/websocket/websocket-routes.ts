@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { ChatEngine } from '../../engine/chat-engine.js';
+import { GatewayError } from '../../errors.js';
 import { errorResponseSchema, sessionParamsSchema } from '../schemas.js';
 import { ChatConnection } from './chat-connection.js';
 
@@ -21,6 +22,10 @@ const FRAMES = [
 ].join(' ');
 
 /** `WS /v1/ws/chat` and `WS /ws/sessions/{session_id}/chat`. Keys and session ids are checked before the upgrade. */
+async function upgradeRequired(): Promise<never> {
+  throw new GatewayError('upgrade_required', 'This route speaks WebSocket: connect with an Upgrade: websocket request.');
+}
+
 export function registerWebSocketRoutes(app: FastifyInstance, options: WebSocketRouteOptions): void {
   const typed = app.withTypeProvider<ZodTypeProvider>();
   const accept = (socket: ConstructorParameters<typeof ChatConnection>[0], caller: { keyId: string }, logger: FastifyInstance['log'], boundSessionId?: string) => {
@@ -37,31 +42,30 @@ export function registerWebSocketRoutes(app: FastifyInstance, options: WebSocket
     socket.once('close', () => options.connections.delete(connection));
   };
 
-  typed.get(
-    '/v1/ws/chat',
-    {
-      websocket: true,
-      schema: { summary: 'Chat over a WebSocket (many requests at once)', description: FRAMES, tags: ['chat'], response: { '4XX': errorResponseSchema } },
-    },
-    function chatSocket(socket, request) {
+  // `handler` answers a plain GET (426); `wsHandler` takes the upgrade. Giving both keeps the routes in the OpenAPI document.
+  typed.route({
+    method: 'GET',
+    url: '/v1/ws/chat',
+    schema: { summary: 'Chat over a WebSocket (many requests at once)', description: FRAMES, tags: ['chat'], response: { '4XX': errorResponseSchema } },
+    handler: upgradeRequired,
+    wsHandler: function chatSocket(socket, request) {
       accept(socket, request.caller, request.log);
     },
-  );
+  });
 
-  typed.get(
-    '/ws/sessions/:session_id/chat',
-    {
-      websocket: true,
-      schema: {
-        summary: 'Chat over a WebSocket bound to one session',
-        description: `The first frame is \`{"event":"connected","session_id"}\`. ${FRAMES}`,
-        tags: ['chat'],
-        params: sessionParamsSchema,
-        response: { '4XX': errorResponseSchema },
-      },
+  typed.route({
+    method: 'GET',
+    url: '/ws/sessions/:session_id/chat',
+    schema: {
+      summary: 'Chat over a WebSocket bound to one session',
+      description: `The first frame is \`{"event":"connected","session_id"}\`. ${FRAMES}`,
+      tags: ['chat'],
+      params: sessionParamsSchema,
+      response: { '4XX': errorResponseSchema },
     },
-    function sessionSocket(socket, request) {
+    handler: upgradeRequired,
+    wsHandler: function sessionSocket(socket, request) {
       accept(socket, request.caller, request.log, request.params.session_id);
     },
-  );
+  });
 }
