@@ -45,6 +45,7 @@ export interface GatewayOverrides {
 export interface Gateway {
   app: FastifyInstance;
   engine: ChatEngine;
+  registry: ModelRegistry;
   sessions: SessionStore;
   usage: UsageSink;
   /** The random key made at start-up when `API_KEYS` is empty. */
@@ -161,6 +162,11 @@ export async function buildGateway(config: GatewayConfig, overrides: GatewayOver
   const shutdown = () =>
     (shuttingDown ??= (async () => {
       app.log.info({ activeStreams: engine.activeCount, drainTimeoutMs: config.drainTimeoutMs }, 'draining');
+      // Stop accepting connections; keep-alive connections still open get 503 shutting_down for new requests.
+      if (app.server.listening) {
+        app.server.close();
+        app.server.closeIdleConnections();
+      }
       const drained = await engine.drain(config.drainTimeoutMs);
       for (const connection of connections) connection.goAway();
       await app.close();
@@ -171,5 +177,5 @@ export async function buildGateway(config: GatewayConfig, overrides: GatewayOver
       return { drained };
     })());
 
-  return { app, engine, sessions, usage, ...(developmentKey ? { developmentKey } : {}), shutdown };
+  return { app, engine, registry, sessions, usage, ...(developmentKey ? { developmentKey } : {}), shutdown };
 }

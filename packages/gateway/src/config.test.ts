@@ -1,0 +1,34 @@
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { test } from 'node:test';
+import { ConfigError, loadConfig } from './config.js';
+
+test('defaults: port 8000 on loopback, SQLite sessions under ./data, 1 MiB bodies, 15 s heartbeats', () => {
+  const config = loadConfig({});
+  assert.equal(config.port, 8000);
+  assert.equal(config.host, '127.0.0.1');
+  assert.equal(config.sessionStore, 'sqlite');
+  assert.equal(config.dataDirectory, path.resolve('data'));
+  assert.equal(config.bodyLimitBytes, 1024 * 1024);
+  assert.equal(config.heartbeatIntervalMs, 15_000);
+  assert.deepEqual(config.apiKeys, []);
+  assert.equal(config.defaultModel, 'simulator');
+});
+
+test('API_KEYS is a comma-separated list; blanks are ignored', () => {
+  assert.deepEqual(loadConfig({ API_KEYS: ' one, two ,,' }).apiKeys, ['one', 'two']);
+});
+
+test('every bad variable is named in one error', () => {
+  assert.throws(
+    () => loadConfig({ PORT: '70000', HEARTBEAT_INTERVAL_MS: 'soon', SESSION_STORE: 'floppy' }),
+    (error: unknown) => {
+      assert.ok(error instanceof ConfigError);
+      assert.equal(error.problems.length, 3);
+      assert.match(error.message, /PORT must be an integer from 0 to 65535, got "70000"/);
+      assert.match(error.message, /HEARTBEAT_INTERVAL_MS must be an integer/);
+      assert.match(error.message, /SESSION_STORE must be "sqlite" or "memory"/);
+      return true;
+    },
+  );
+});

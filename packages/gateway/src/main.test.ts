@@ -1,0 +1,129 @@
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { after, describe, test } from 'node:test';
+import { postSse } from './test-support/sse-client.js';
+import { TestSocket } from './test-support/ws-client.js';
+
+const MAIN = new URL('../dist/main.js', import.meta.url).pathname;
+const KEY = 'sg-process-test-key-0123456789';
+const directories: string[] = [];
+after(() => directories.forEach((directory) => rmSync(directory, { recursive: true, force: true })));
+
+interface RunningGateway {
+  child: ChildProcess;
+  url: string;
+  stdout: string[];
+  stderr: string[];
+  exited: Promise<number | null>;
+}
+
+/** Runs the real `streamgate` process on an ephemeral loopback port and waits for its `listening` line. */
+async function launch(environment: Record<string, string>): Promise<RunningGateway> {
+  const dataDirectory = environment.DATA_DIR ?? mkdtempSync(path.join(tmpdir(), 'streamgate-main-'));
+  directories.push(dataDirectory);
+  const child = spawn(process.execPath, [MAIN], {
+    env: { PATH: process.env.PATH, HOST: '127.0.0.1', PORT: '0', DATA_DIR: dataDirectory, ...environment },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  createInterface({ input: child.stderr! }).on('line', (line) => stderr.push(line));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const url = await new Promise<string>((resolve, reject) => {
+    createInterface({ input: child.stdout! }).on('line', (line) => {
+      stdout.push(line);
+      if (line.startsWith('{')) {
+        const entry = JSON.parse(line) as { msg?: string; address?: string };
+        if (entry.msg === 'listening') resolve(entry.address!);
+      }
+    });
+    void exited.then((code) => reject(new Error(`exited with ${code}: ${stderr.join('\n')}`)));
+  });
+  return { child, url, stdout, stderr, exited };
+}
+
+const post = (url: string, body: unknown, key = KEY) =>
+  fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': key }, body: JSON.stringify(body) });
+
+describe('the streamgate process', () => {
+  test('with no API_KEYS it prints a development key once, with a ready-to-use URL, and never logs it', async () => {
+    const gateway = await launch({ API_KEYS: '' });
+    const keyLine = gateway.stdout.find((line) => line.trim().startsWith('key:'));
+    const key = keyLine?.trim().split(/\s+/)[1];
+    assert.ok(key?.startsWith('sg-dev-'), 'a development key is printed');
+    assert.ok(gateway.stdout.some((line) => line.includes(`${gateway.url}/#key=${key}`)));
+    const response = await post(`${gateway.url}/v1/chat`, { message: 'hi', simulate: { ttft_ms: 0, tokens_per_second: 0 } }, key);
+    assert.equal(response.status, 200);
+    gateway.child.kill('SIGTERM');
+    assert.equal(await gateway.exited, 0);
+    const jsonLines = gateway.stdout.filter((line) => line.startsWith('{'));
+    assert.ok(jsonLines.length > 3);
+    assert.ok(jsonLines.every((line) => !line.includes(key!)), 'the key appears in no log line');
+    assert.equal(gateway.stdout.filter((line) => line.includes(key!)).length, 3, 'printed in the banner only');
+  });
+
+  test('SIGTERM lets a running stream finish, closes WebSockets with 1001, refuses new work, and exits 0', async () => {
+    const gateway = await launch({ API_KEYS: KEY, DRAIN_TIMEOUT_MS: '10000' });
+    const socket = await TestSocket.open(`${gateway.url.replace('http', 'ws')}/v1/ws/chat`, { 'x-api-key': KEY });
+    const names: string[] = [];
+    let signalled = false;
+    for await (const item of postSse(`${gateway.url}/v1/chat/stream`, { message: 'finish me', simulate: { ttft_ms: 0, tokens_per_second: 40, output_tokens: 20 } }, { 'x-api-key': KEY })) {
+      if (item.kind === 'event') names.push(item.event!);
+      if (!signalled && item.event === 'message') {
+        signalled = true;
+        gateway.child.kill('SIGTERM');
+        // Wait for the drain to begin, then a new request is refused.
+        await new Promise<void>((resolve) => {
+          const check = () => (gateway.stdout.some((line) => line.includes('"draining"')) ? resolve() : setTimeout(check, 5));
+          check();
+        });
+        await assert.rejects(post(`${gateway.url}/v1/chat`, { message: 'too late' }));
+      }
+    }
+    assert.equal(names.at(-1), 'done', 'the stream that was running finished');
+    assert.equal(names.filter((name) => name === 'message').length, 20);
+    assert.equal((await socket.closed).code, 1001);
+    assert.equal(await gateway.exited, 0);
+  });
+
+  test('streams still running at the drain timeout end with a shutting_down error, and the process exits 0', async () => {
+    const gateway = await launch({ API_KEYS: KEY, DRAIN_TIMEOUT_MS: '100' });
+    const events: { event?: string; data?: Record<string, unknown> }[] = [];
+    for await (const item of postSse(`${gateway.url}/v1/chat/stream`, { message: 'endless', simulate: { ttft_ms: 0, tokens_per_second: 20, output_tokens: 1000 } }, { 'x-api-key': KEY })) {
+      if (item.kind !== 'event') continue;
+      events.push(item);
+      if (events.length === 2) gateway.child.kill('SIGTERM');
+    }
+    assert.equal(events.at(-1)!.event, 'error');
+    assert.equal(events.at(-1)!.data!.code, 'shutting_down');
+    assert.equal(events.at(-1)!.data!.retryable, true);
+    assert.equal(await gateway.exited, 0);
+  });
+
+  test('sessions survive a restart in the default SQLite store', async () => {
+    const dataDirectory = mkdtempSync(path.join(tmpdir(), 'streamgate-restart-'));
+    const first = await launch({ API_KEYS: KEY, DATA_DIR: dataDirectory });
+    const chat = (await (await post(`${first.url}/v1/chat`, { message: 'remember this', simulate: { ttft_ms: 0, tokens_per_second: 0 } })).json()) as { session_id: string };
+    first.child.kill('SIGTERM');
+    assert.equal(await first.exited, 0);
+    const second = await launch({ API_KEYS: KEY, DATA_DIR: dataDirectory });
+    const session = (await (await fetch(`${second.url}/v1/sessions/${chat.session_id}`, { headers: { 'x-api-key': KEY } })).json()) as { turns: { content: string }[] };
+    assert.equal(session.turns[0]!.content, 'remember this');
+    second.child.kill('SIGTERM');
+    assert.equal(await second.exited, 0);
+  });
+
+  test('a bad variable stops start-up with a message that names it', async () => {
+    const child = spawn(process.execPath, [MAIN], { env: { PATH: process.env.PATH, PORT: 'eighty', LOG_LEVEL: 'loud' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+    assert.equal(code, 78);
+    assert.match(stderr, /PORT must be an integer from 0 to 65535, got "eighty"/);
+    assert.match(stderr, /LOG_LEVEL must be one of/);
+  });
+});
