@@ -23,6 +23,7 @@ export const ERROR_REGISTRY: Readonly<Record<ErrorCode, ErrorDefinition>> = {
   session_not_found: { status: 404, message: 'No such session.', retryable: false },
   not_found: { status: 404, message: 'No such route.', retryable: false },
   method_not_allowed: { status: 405, message: 'This route does not accept that method.', retryable: false },
+  upgrade_required: { status: 426, message: 'This route speaks WebSocket.', retryable: false },
   unauthorized: { status: 401, message: 'A valid API key is required.', retryable: false },
   model_not_found: { status: 404, message: 'No such model.', retryable: false },
   too_many_requests_on_connection: {

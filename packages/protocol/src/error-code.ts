@@ -13,6 +13,7 @@ export const ERROR_CODES = [
   'session_not_found',
   'not_found',
   'method_not_allowed',
+  'upgrade_required',
   'unauthorized',
   'model_not_found',
   'too_many_requests_on_connection',

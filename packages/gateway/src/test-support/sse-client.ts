@@ -1,67 +1,49 @@
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
 
-export interface ReceivedEvent {
-  event: string;
-  data: any;
+export interface SseItem {
+  /** `comment` for `: ...` lines, else the event name. */
+  kind: 'event' | 'comment';
+  event?: string;
+  id?: string;
+  data?: Record<string, unknown>;
+  comment?: string;
+  /** performance.now() when the item was parsed. */
+  at: number;
 }
 
 /**
- * POSTs a JSON body and reads the Server-Sent Events of the answer as they arrive, with a real
- * socket and a real parser. Every read is bounded by `timeoutMs`; `abort()` hangs up like a browser tab closing.
+ * POSTs to an SSE endpoint with fetch and yields each event and comment as it arrives, parsed by
+ * eventsource-parser. Non-2xx responses throw with their JSON body attached.
  */
-export async function openSse(url: string, body: unknown, headers: Record<string, string>, timeoutMs = 10_000) {
-  const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(new Error(`SSE read timed out after ${timeoutMs} ms`)), timeoutMs);
+export async function* postSse(url: string, body: unknown, headers: Record<string, string>, signal?: AbortSignal): AsyncGenerator<SseItem> {
   const response = await fetch(url, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...headers },
     body: JSON.stringify(body),
-    signal: controller.signal,
+    ...(signal ? { signal } : {}),
   });
-  const queue: ReceivedEvent[] = [];
+  if (!response.ok || !response.body) {
+    const error = new Error(`HTTP ${response.status}`) as Error & { status: number; body: unknown };
+    error.status = response.status;
+    error.body = await response.json();
+    throw error;
+  }
+  const queue: SseItem[] = [];
   const parser = createParser({
-    onEvent: (message: EventSourceMessage) => queue.push({ event: message.event ?? 'message', data: JSON.parse(message.data) }),
+    onEvent: (message: EventSourceMessage) =>
+      queue.push({ kind: 'event', event: message.event ?? 'message', id: message.id, data: JSON.parse(message.data), at: performance.now() }),
+    onComment: (comment) => queue.push({ kind: 'comment', comment: comment.trim(), at: performance.now() }),
   });
-  const reader = response.body!.getReader();
   const decoder = new TextDecoder();
-  let ended = false;
-
-  /** The next event, or undefined at the end of the body. */
-  const next = async (): Promise<ReceivedEvent | undefined> => {
-    while (queue.length === 0 && !ended) {
-      const { value, done } = await reader.read();
-      if (done) ended = true;
-      else parser.feed(decoder.decode(value, { stream: true }));
-    }
-    return queue.shift();
-  };
-
-  /** Every remaining event until the body ends (at most `limit`). */
-  const rest = async (limit = 10_000): Promise<ReceivedEvent[]> => {
-    const events: ReceivedEvent[] = [];
-    for (let event = await next(); event !== undefined; event = await next()) {
-      events.push(event);
-      if (events.length > limit) throw new Error(`more than ${limit} events`);
-    }
-    clearTimeout(timer);
-    return events;
-  };
-
-  return {
-    response,
-    next,
-    rest,
-    abort: () => {
-      clearTimeout(timer);
-      controller.abort();
-    },
-  };
+  for await (const chunk of response.body) {
+    parser.feed(decoder.decode(chunk, { stream: true }));
+    while (queue.length > 0) yield queue.shift()!;
+  }
 }
 
-/** The text of `message` events, joined. */
-export function textOf(events: readonly ReceivedEvent[]): string {
-  return events
-    .filter((event) => event.event === 'message')
-    .map((event) => event.data.content as string)
-    .join('');
+/** Every event (not comment) of a stream, in order. */
+export async function collectSse(url: string, body: unknown, headers: Record<string, string>): Promise<SseItem[]> {
+  const items: SseItem[] = [];
+  for await (const item of postSse(url, body, headers)) if (item.kind === 'event') items.push(item);
+  return items;
 }

@@ -1,33 +1,14 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import WebSocket from 'ws';
 import { keyIdOf } from '../../access/api-keys.js';
 import { startGateway, type TestGateway } from '../../test-support/start-gateway.js';
+import { TestSocket } from '../../test-support/ws-client.js';
 import { agentCoreSseSteps, startAgentCoreStub, type AgentCoreStubReply, type AgentCoreStubRequest } from '../../test-support/stubs/agentcore-stub.js';
 import type { HttpStub } from '../../test-support/stubs/http-stub.js';
 import { stubAwsEnvironment } from '../../test-support/stubs/stub-aws-settings.js';
 import { gate } from '../../test-support/stubs/stub-step.js';
 
 const ARN = 'arn:aws:bedrock-agentcore:us-east-1:123456789012:runtime/orders_agent-AbCdE12345';
-
-/** Frames of one WebSocket request until `done` or `error`, with a deadline. */
-function framesUntilEnd(socket: WebSocket, onFrame: (frame: any) => void = () => {}, timeoutMs = 10_000): Promise<any[]> {
-  return new Promise((resolve, reject) => {
-    const frames: any[] = [];
-    const timer = setTimeout(() => reject(new Error('no end frame in time')), timeoutMs);
-    socket.on('message', function listener(data) {
-      const frame = JSON.parse(String(data));
-      if (frame.event === 'connected' || frame.event === 'pong') return;
-      frames.push(frame);
-      onFrame(frame);
-      if (frame.event === 'done' || frame.event === 'error') {
-        clearTimeout(timer);
-        socket.off('message', listener);
-        resolve(frames);
-      }
-    });
-  });
-}
 
 describe('an AgentCore runtime through the gateway', () => {
   let stub: HttpStub;
@@ -50,14 +31,12 @@ describe('an AgentCore runtime through the gateway', () => {
   it('streams over a WebSocket the SSE body of AGENT_RUNTIME_ARN, delta by delta, with session and user ids', async () => {
     const hold = gate();
     reply = () => ({ contentType: 'text/event-stream', steps: [...agentCoreSseSteps(['The order']), { wait: hold.promise }, ...agentCoreSseSteps([' has shipped.'])] });
-    const socket = new WebSocket(`${gateway.wsUrl}/v1/ws/chat`, { headers: gateway.headers });
-    await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
+    const socket = await TestSocket.open(`${gateway.wsUrl}/v1/ws/chat`, gateway.headers);
     try {
-      const ended = framesUntilEnd(socket, (frame) => {
-        if (frame.event === 'message') hold.release();
-      });
-      socket.send(JSON.stringify({ message: 'Where is my order?', model: 'agentcore', request_id: 'r1' }));
-      const frames = await ended;
+      socket.send({ message: 'Where is my order?', model: 'agentcore', request_id: 'r1' });
+      await socket.next((frame) => frame.request_id === 'r1' && frame.event === 'message');
+      hold.release();
+      const frames = await socket.request('r1');
       assert.deepEqual(frames.map((frame) => frame.event), ['start', 'message', 'message', 'done']);
       assert.deepEqual(frames.filter((frame) => frame.event === 'message').map((frame) => frame.content), ['The order', ' has shipped.']);
       const request = requests.at(-1)!;
@@ -68,10 +47,9 @@ describe('an AgentCore runtime through the gateway', () => {
       assert.deepEqual(request.body, { prompt: 'Where is my order?' });
 
       reply = () => ({ json: { result: 'Still shipped.' } });
-      const again = framesUntilEnd(socket);
-      socket.send(JSON.stringify({ message: 'And now?', model: 'agentcore', session_id: frames[0].session_id, request_id: 'r2' }));
-      const second = await again;
-      assert.equal(second.find((frame) => frame.event === 'message').content, 'Still shipped.');
+      socket.send({ message: 'And now?', model: 'agentcore', session_id: frames[0]!.session_id, request_id: 'r2' });
+      const second = await socket.request('r2');
+      assert.equal(second.find((frame) => frame.event === 'message')!.content, 'Still shipped.');
       assert.equal(requests.at(-1)!.runtimeSessionId, request.runtimeSessionId, 'one gateway session is one runtime session');
     } finally {
       socket.close();

@@ -1,9 +1,7 @@
-import { InvokeModelCommand, type BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
+import type { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
 import { z } from 'zod';
-import { GatewayError } from '../../errors.js';
 import type { EmbeddingCall, EmbeddingModel, EmbeddingResult } from '../embedding-model.js';
-import { parseJson } from '../parse-json.js';
-import { bedrockError } from './bedrock-error.js';
+import { invokeModelJson } from './invoke-model-json.js';
 
 const titanEmbeddingSchema = z.object({
   embedding: z.array(z.number()).min(1),
@@ -26,23 +24,11 @@ export class BedrockEmbeddingModel implements EmbeddingModel {
           ...(call.dimensions !== undefined ? { dimensions: call.dimensions } : {}),
           ...(call.normalize !== undefined ? { normalize: call.normalize } : {}),
         };
-    let response;
-    try {
-      response = await this.client.send(
-        new InvokeModelCommand({
-          modelId: call.upstreamModelId,
-          contentType: 'application/json',
-          accept: 'application/json',
-          body: JSON.stringify(body),
-        }),
-        { abortSignal: call.signal },
-      );
-    } catch (error) {
-      if (call.signal.aborted) throw new GatewayError('cancelled');
-      throw bedrockError(error);
-    }
-    const parsed = parseJson(Buffer.from(response.body ?? new Uint8Array()).toString('utf8'), titanEmbeddingSchema);
-    if (!parsed.success) throw new GatewayError('upstream_bad_response', `Bedrock returned an embedding body that is ${parsed.error}.`);
-    return { embedding: parsed.data.embedding, inputTokens: parsed.data.inputTextTokenCount ?? 0 };
+    const parsed = await invokeModelJson(
+      this.client,
+      { modelId: call.upstreamModelId, body, signal: call.signal, what: 'an embedding body' },
+      titanEmbeddingSchema,
+    );
+    return { embedding: parsed.embedding, inputTokens: parsed.inputTextTokenCount ?? 0 };
   }
 }

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { CapturingUsageSink } from '../../test-support/capture-usage.js';
 import { readFixture } from '../../test-support/read-fixture.js';
-import { openSse, textOf } from '../../test-support/sse-client.js';
+import { eventsOf, nextEvent, replyText } from '../../test-support/reply-text.js';
+import { postSse } from '../../test-support/sse-client.js';
 import { startGateway, type TestGateway } from '../../test-support/start-gateway.js';
 import { converseStreamSteps, framesFromFixture, startBedrockStub, type BedrockStub, type BedrockStubReply, type BedrockStubRequest } from '../../test-support/stubs/bedrock-stub.js';
 import { corruptFrame, eventFrame, exceptionFrame } from '../../test-support/stubs/event-stream-frames.js';
@@ -46,10 +47,11 @@ describe('Bedrock through the gateway', () => {
 
   it('streams a reply with the usage Bedrock reported, and records it', async () => {
     replies.set('anthropic.claude-3-5-haiku-20241022-v1:0', () => ({ steps: framesFromFixture(textFixture) }));
-    const sse = await openSse(`${gateway.url}/v1/chat/stream`, { message: 'Why stream?', model: 'fast', system: 'Be brief.', max_tokens: 100 }, gateway.headers);
-    const events = await sse.rest();
+    const events = await eventsOf(
+      postSse(`${gateway.url}/v1/chat/stream`, { message: 'Why stream?', model: 'fast', system: 'Be brief.', max_tokens: 100 }, gateway.headers, AbortSignal.timeout(10_000)),
+    );
     assert.deepEqual(events.map((event) => event.event), ['start', 'message', 'message', 'message', 'done']);
-    assert.equal(textOf(events), 'Streaming keeps people reading.');
+    assert.equal(replyText(events), 'Streaming keeps people reading.');
     const done = events.at(-1)!.data;
     assert.equal(done.stop_reason, 'end_turn');
     assert.deepEqual(done.usage, { input_tokens: 18, output_tokens: 6 });
@@ -66,9 +68,9 @@ describe('Bedrock through the gateway', () => {
 
   it('continues a conversation: the second turn sends the first as history', async () => {
     replies.set('anthropic.claude-3-5-haiku-20241022-v1:0', () => ({ steps: converseStreamSteps(['Paris.']) }));
-    const first = await (await openSse(`${gateway.url}/v1/chat/stream`, { message: 'Capital of France?', model: 'claude' }, gateway.headers)).rest();
+    const first = await eventsOf(postSse(`${gateway.url}/v1/chat/stream`, { message: 'Capital of France?', model: 'claude' }, gateway.headers, AbortSignal.timeout(10_000)));
     const sessionId = first[0]!.data.session_id;
-    await (await openSse(`${gateway.url}/v1/chat/stream`, { message: 'And of Italy?', model: 'claude', session_id: sessionId }, gateway.headers)).rest();
+    await eventsOf(postSse(`${gateway.url}/v1/chat/stream`, { message: 'And of Italy?', model: 'claude', session_id: sessionId }, gateway.headers, AbortSignal.timeout(10_000)));
     assert.deepEqual(stub.requests.at(-1)!.body.messages, [
       { role: 'user', content: [{ text: 'Capital of France?' }] },
       { role: 'assistant', content: [{ text: 'Paris.' }] },
@@ -114,9 +116,9 @@ describe('Bedrock through the gateway', () => {
         { send: exceptionFrame('modelStreamErrorException', { message: 'Model stream failed', originalStatusCode: 500 }) },
       ],
     }));
-    const events = await (await openSse(`${gateway.url}/v1/chat/stream`, { message: 'Hello', model: 'flaky' }, gateway.headers)).rest();
+    const events = await eventsOf(postSse(`${gateway.url}/v1/chat/stream`, { message: 'Hello', model: 'flaky' }, gateway.headers, AbortSignal.timeout(10_000)));
     assert.deepEqual(events.map((event) => event.event), ['start', 'message', 'message', 'error']);
-    assert.equal(textOf(events), 'The first half');
+    assert.equal(replyText(events), 'The first half');
     assert.equal(events.at(-1)!.data.code, 'upstream_error');
     const record = await usage.waitFor((entry) => entry.requestId === events[0]!.data.request_id);
     assert.equal(record.outcome, 'partial');
@@ -134,12 +136,12 @@ describe('Bedrock through the gateway', () => {
         { send: corruptFrame(eventFrame('contentBlockDelta', { contentBlockIndex: 0, delta: { text: 'lost' } })) },
       ],
     }));
-    const events = await (await openSse(`${gateway.url}/v1/chat/stream`, { message: 'Hello', model: 'flaky' }, gateway.headers)).rest();
-    assert.equal(textOf(events), 'Kept');
+    const events = await eventsOf(postSse(`${gateway.url}/v1/chat/stream`, { message: 'Hello', model: 'flaky' }, gateway.headers, AbortSignal.timeout(10_000)));
+    assert.equal(replyText(events), 'Kept');
     assert.equal(events.at(-1)!.event, 'error');
     assert.equal(events.at(-1)!.data.code, 'upstream_bad_response');
     replies.set('flaky-model', () => ({ steps: converseStreamSteps(['Still', ' here']) }));
-    assert.equal(textOf(await (await openSse(`${gateway.url}/v1/chat/stream`, { message: 'Again', model: 'flaky' }, gateway.headers)).rest()), 'Still here');
+    assert.equal(replyText(await eventsOf(postSse(`${gateway.url}/v1/chat/stream`, { message: 'Again', model: 'flaky' }, gateway.headers, AbortSignal.timeout(10_000)))), 'Still here');
   });
 
   it('delivers the first delta while Bedrock still holds back the rest', async () => {
@@ -147,23 +149,25 @@ describe('Bedrock through the gateway', () => {
     replies.set('flaky-model', () => ({
       steps: [...converseStreamSteps(['First']).slice(0, 2), { wait: hold.promise }, ...converseStreamSteps([' and the rest']).slice(1)],
     }));
-    const sse = await openSse(`${gateway.url}/v1/chat/stream`, { message: 'Hello', model: 'flaky' }, gateway.headers);
-    assert.equal((await sse.next())!.event, 'start');
-    const first = await sse.next();
-    assert.deepEqual(first, { event: 'message', data: { content: 'First' } }, 'the first delta arrives before the stub releases the rest');
+    const sse = postSse(`${gateway.url}/v1/chat/stream`, { message: 'Hello', model: 'flaky' }, gateway.headers, AbortSignal.timeout(10_000));
+    assert.equal((await nextEvent(sse))!.event, 'start');
+    const first = (await nextEvent(sse))!;
+    assert.equal(first.event, 'message');
+    assert.deepEqual(first.data, { content: 'First' }, 'the first delta arrives before the stub releases the rest');
     hold.release();
-    const rest = await sse.rest();
-    assert.equal(textOf(rest), ' and the rest');
+    const rest = await eventsOf(sse);
+    assert.equal(replyText(rest), ' and the rest');
     assert.equal(rest.at(-1)!.event, 'done');
   });
 
   it('closes the upstream call when the client disconnects, and records the request as cancelled', async () => {
     const hold = gate();
     replies.set('flaky-model', () => ({ steps: [...converseStreamSteps(['First']).slice(0, 2), { wait: hold.promise }, ...converseStreamSteps(['never']).slice(1)] }));
-    const sse = await openSse(`${gateway.url}/v1/chat/stream`, { message: 'Hello', model: 'flaky' }, gateway.headers);
-    const start = (await sse.next())!;
-    assert.equal((await sse.next())!.event, 'message');
-    sse.abort();
+    const client = new AbortController();
+    const sse = postSse(`${gateway.url}/v1/chat/stream`, { message: 'Hello', model: 'flaky' }, gateway.headers, AbortSignal.any([client.signal, AbortSignal.timeout(10_000)]));
+    const start = (await nextEvent(sse))!;
+    assert.equal((await nextEvent(sse))!.event, 'message');
+    client.abort();
     const outcome = await stub.requests.findLast((entry) => entry.modelId === 'flaky-model')!.outcome;
     assert.equal(outcome.closedByClient, true, 'the stub saw the upstream stream closed');
     const record = await usage.waitFor((entry) => entry.requestId === start.data.request_id);

@@ -1,9 +1,8 @@
-import { InvokeModelCommand, type BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
+import type { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
 import { z } from 'zod';
 import { GatewayError } from '../../errors.js';
 import type { ImageCall, ImageModel, ImageResult } from '../image-model.js';
-import { parseJson } from '../parse-json.js';
-import { bedrockError } from './bedrock-error.js';
+import { invokeModelJson } from './invoke-model-json.js';
 
 const imageResponseSchema = z.object({
   images: z.array(z.string().min(1)).optional(),
@@ -31,25 +30,9 @@ export class BedrockImageModel implements ImageModel {
       textToImageParams: { text: call.prompt, ...(call.negativePrompt ? { negativeText: call.negativePrompt } : {}) },
       imageGenerationConfig,
     };
-    let response;
-    try {
-      response = await this.client.send(
-        new InvokeModelCommand({
-          modelId: call.upstreamModelId,
-          contentType: 'application/json',
-          accept: 'application/json',
-          body: JSON.stringify(body),
-        }),
-        { abortSignal: call.signal },
-      );
-    } catch (error) {
-      if (call.signal.aborted) throw new GatewayError('cancelled');
-      throw bedrockError(error);
-    }
-    const parsed = parseJson(Buffer.from(response.body ?? new Uint8Array()).toString('utf8'), imageResponseSchema);
-    if (!parsed.success) throw new GatewayError('upstream_bad_response', `Bedrock returned an image body that is ${parsed.error}.`);
-    if (parsed.data.error) throw new GatewayError('upstream_invalid_request', `Bedrock did not make the image: ${parsed.data.error}`);
-    const image = parsed.data.images?.[0];
+    const parsed = await invokeModelJson(this.client, { modelId: call.upstreamModelId, body, signal: call.signal, what: 'an image body' }, imageResponseSchema);
+    if (parsed.error) throw new GatewayError('upstream_invalid_request', `Bedrock did not make the image: ${parsed.error}`);
+    const image = parsed.images?.[0];
     if (!image) throw new GatewayError('upstream_bad_response', 'Bedrock returned no image.');
     return { image };
   }

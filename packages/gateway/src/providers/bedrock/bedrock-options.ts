@@ -2,6 +2,16 @@ import { z } from 'zod';
 
 const contentBlock = z.record(z.string(), z.unknown());
 
+/** Converse's `inferenceConfig`. */
+export const converseInferenceConfigSchema = z
+  .object({
+    maxTokens: z.number().int().min(1).max(1_000_000).optional(),
+    temperature: z.number().min(0).max(2).optional(),
+    topP: z.number().min(0).max(1).optional(),
+    stopSequences: z.array(z.string()).max(16).optional(),
+  })
+  .strict();
+
 /**
  * `providerOptions.bedrock` on a model call, set by `/api/v1/bedrock/converse-stream`: Converse fields
  * the generic chat request has no place for. `messages` and `system`, when given, replace the ones
@@ -11,15 +21,7 @@ export const bedrockCallOptionsSchema = z
   .object({
     messages: z.array(z.object({ role: z.enum(['user', 'assistant']), content: z.array(contentBlock).min(1) })).min(1).optional(),
     system: z.array(contentBlock).optional(),
-    inferenceConfig: z
-      .object({
-        maxTokens: z.number().int().min(1).optional(),
-        temperature: z.number().min(0).max(2).optional(),
-        topP: z.number().min(0).max(1).optional(),
-        stopSequences: z.array(z.string()).max(16).optional(),
-      })
-      .strict()
-      .optional(),
+    inferenceConfig: converseInferenceConfigSchema.optional(),
     toolConfig: z.record(z.string(), z.unknown()).optional(),
     additionalModelRequestFields: z.record(z.string(), z.unknown()).optional(),
   })

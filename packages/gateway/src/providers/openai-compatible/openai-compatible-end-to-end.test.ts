@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { closedPort } from '../../test-support/closed-port.js';
-import { openSse, textOf } from '../../test-support/sse-client.js';
+import { eventsOf, nextEvent, replyText } from '../../test-support/reply-text.js';
+import { postSse } from '../../test-support/sse-client.js';
 import { startGateway, type TestGateway } from '../../test-support/start-gateway.js';
 import type { HttpStub } from '../../test-support/stubs/http-stub.js';
 import { openAiChunkSteps, openAiCompletion, startOpenAiCompatibleStub } from '../../test-support/stubs/openai-compatible-stub.js';
@@ -47,8 +48,8 @@ describe('OpenAI-compatible servers through the gateway', () => {
   });
 
   it('streams a chat with the key from the variable the models file names', async () => {
-    const events = await (await openSse(`${gateway.url}/v1/chat/stream`, { message: 'Hi', model: 'llama' }, gateway.headers)).rest();
-    assert.equal(textOf(events), 'from primary');
+    const events = await eventsOf(postSse(`${gateway.url}/v1/chat/stream`, { message: 'Hi', model: 'llama' }, gateway.headers, AbortSignal.timeout(10_000)));
+    assert.equal(replyText(events), 'from primary');
     assert.equal(primary.requests.at(-1)!.headers.authorization, 'Bearer sk-primary');
     assert.doesNotMatch(gateway.rawLogs(), /sk-primary/, 'the upstream key never reaches the logs');
   });
@@ -80,7 +81,7 @@ describe('OpenAI-compatible servers through the gateway', () => {
   it('splits traffic between two servers by weight', async () => {
     const before = { primary: primary.requests.length, canary: canary.requests.length };
     for (let index = 0; index < 24; index++) {
-      await (await openSse(`${gateway.url}/v1/chat/stream`, { message: `Hi ${index}`, model: 'split' }, gateway.headers)).rest();
+      await eventsOf(postSse(`${gateway.url}/v1/chat/stream`, { message: `Hi ${index}`, model: 'split' }, gateway.headers, AbortSignal.timeout(10_000)));
     }
     const toPrimary = primary.requests.length - before.primary;
     const toCanary = canary.requests.length - before.canary;

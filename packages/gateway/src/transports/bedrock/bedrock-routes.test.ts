@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { readFixture } from '../../test-support/read-fixture.js';
 import { CapturingUsageSink } from '../../test-support/capture-usage.js';
-import { openSse, textOf } from '../../test-support/sse-client.js';
+import { eventsOf, nextEvent, replyText } from '../../test-support/reply-text.js';
+import { postSse } from '../../test-support/sse-client.js';
 import { startGateway, type TestGateway } from '../../test-support/start-gateway.js';
 import { framesFromFixture, startBedrockStub, type BedrockStub, type BedrockStubReply, type BedrockStubRequest } from '../../test-support/stubs/bedrock-stub.js';
 import { stubAwsEnvironment } from '../../test-support/stubs/stub-aws-settings.js';
@@ -49,15 +50,16 @@ describe('the Bedrock routes', () => {
       { role: 'assistant', content: [{ text: 'Checking.' }, { toolUse: { toolUseId: 't0', name: 'get_weather', input: { city: 'Lyon' } } }] },
       { role: 'user', content: [{ toolResult: { toolUseId: 't0', content: [{ text: '18C' }] } }, { text: 'Now Paris, please.' }] },
     ];
-    const events = await (
-      await openSse(
+    const events = await eventsOf(
+      postSse(
         `${gateway.url}/api/v1/bedrock/converse-stream`,
         { modelId: 'claude', messages, system: [{ text: 'You are a weather bot.' }], inferenceConfig: { maxTokens: 300, topP: 0.9 }, toolConfig },
         gateway.headers,
-      )
-    ).rest();
+        AbortSignal.timeout(10_000),
+      ),
+    );
     assert.deepEqual(events.map((event) => event.event), ['start', 'message', 'trace', 'done']);
-    assert.equal(textOf(events), 'Let me check the weather.');
+    assert.equal(replyText(events), 'Let me check the weather.');
     assert.deepEqual(events[2]!.data.data, { type: 'tool_use', tool_use_id: 'tooluse_kZJMlvQmRJ6eAyJE5GIl7Q', name: 'get_weather', input: { city: 'Paris', unit: 'celsius' } });
     assert.equal(events[3]!.data.stop_reason, 'tool_use');
     assert.deepEqual(events[3]!.data.usage, { input_tokens: 412, output_tokens: 53 });

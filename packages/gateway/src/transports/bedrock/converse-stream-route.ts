@@ -3,6 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { ChatRequest } from '../../engine/chat-request.js';
 import { GatewayError } from '../../errors.js';
+import { converseInferenceConfigSchema } from '../../providers/bedrock/bedrock-options.js';
 import type { ChatMessage } from '../../providers/chat-model.js';
 import { abortOnClientClose } from '../rest/abort-on-close.js';
 import { errorResponseSchema } from '../schemas.js';
@@ -20,15 +21,7 @@ const bodySchema = z
       .max(1000)
       .refine((messages) => messages[messages.length - 1]!.role === 'user', 'the last message must be the user\'s'),
     system: z.array(contentBlock).max(100).optional(),
-    inferenceConfig: z
-      .object({
-        maxTokens: z.number().int().min(1).max(1_000_000).optional(),
-        temperature: z.number().min(0).max(2).optional(),
-        topP: z.number().min(0).max(1).optional(),
-        stopSequences: z.array(z.string()).max(16).optional(),
-      })
-      .strict()
-      .optional(),
+    inferenceConfig: converseInferenceConfigSchema.optional(),
     toolConfig: z.record(z.string(), z.unknown()).optional(),
     additionalModelRequestFields: z.record(z.string(), z.unknown()).optional(),
   })
