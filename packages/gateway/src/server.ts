@@ -97,6 +97,12 @@ export async function buildGateway(config: GatewayConfig, overrides: GatewayOver
   const registry = overrides.models
     ? new ModelRegistry(overrides.models, config.defaultModel === 'simulator' ? overrides.models[0]!.id : config.defaultModel)
     : new ModelRegistry(built!.chat, built!.defaultModel);
+  if (built) {
+    app.log.info(
+      { providers: built.providers.map((provider) => provider.name), disabled: Object.fromEntries(built.disabled.map((entry) => [entry.name, entry.reason])) },
+      'providers',
+    );
+  }
   const providerDirectory = built ? new ProviderDirectory(built.providers, built.disabled, built.modelsByProvider) : ProviderDirectory.ofEntries(overrides.models!);
   const engine = new ChatEngine({
     registry,

@@ -164,6 +164,21 @@ export function converseStreamSteps(
   ];
 }
 
+/**
+ * ConverseStream frames paced like a model: the first delta after `ttftMs`, then one every
+ * `intervalMs`. For benchmarks; tests hold replies back with `wait` steps instead of time.
+ */
+export function pacedConverseStreamSteps(pieces: readonly string[], pace: { ttftMs: number; intervalMs: number }): StubStep<Uint8Array>[] {
+  const steps = converseStreamSteps(pieces);
+  const paced: StubStep<Uint8Array>[] = [steps[0]!];
+  pieces.forEach((_, index) => {
+    const delayMs = index === 0 ? pace.ttftMs : pace.intervalMs;
+    if (delayMs > 0) paced.push({ delayMs });
+    paced.push(steps[index + 1]!);
+  });
+  return [...paced, ...steps.slice(pieces.length + 1)];
+}
+
 /** Frames recorded as `[eventType, body]` pairs (the `__fixtures__` files) as stub steps. */
 export function framesFromFixture(fixture: readonly (readonly [string, unknown])[]): StubStep<Uint8Array>[] {
   return fixture.map(([eventType, body]) => ({ send: eventFrame(eventType, body) }));
