@@ -7,7 +7,7 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const gateway = await buildGateway(config);
   const address = await gateway.app.listen({ host: config.host, port: config.port });
-  gateway.app.log.info({ address, models: gateway.registry.ids(), defaultModel: gateway.registry.defaultModel }, 'listening');
+  gateway.app.log.info({ address, models: gateway.registry.ids() }, 'listening');
 
   if (gateway.developmentKey) {
     // Printed once, to the terminal, never through the logger. The key rides in the URL fragment,

@@ -50,7 +50,6 @@ export interface GatewayOverrides {
 export interface Gateway {
   app: FastifyInstance;
   engine: ChatEngine;
-  /** Public chat models (ids, aliases, providers, prices). */
   registry: ModelRegistry;
   sessions: SessionStore;
   usage: UsageSink;
