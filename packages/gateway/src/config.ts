@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
+import { loadUpstreamConfig, type UpstreamConfig } from './routing/upstream-config.js';
 
 const integer = (name: string, fallback: number, min: number, max: number) =>
   z
@@ -72,6 +73,8 @@ export interface GatewayConfig {
   streamHighWaterBytes: number;
   defaultModel: string;
   simulator: { ttftMs: number; tokensPerSecond: number };
+  /** Bedrock, agents, AgentCore, OpenAI-compatible servers and the models file (see routing/upstream-config.ts). */
+  upstreams: UpstreamConfig;
 }
 
 export class ConfigError extends Error {
@@ -84,13 +87,15 @@ export class ConfigError extends Error {
 /** Reads and validates the configuration from environment variables; a ConfigError names each bad variable. */
 export function loadConfig(environment: NodeJS.ProcessEnv = process.env): GatewayConfig {
   const result = environmentSchema.safeParse(environment);
-  if (!result.success) {
-    throw new ConfigError(
-      result.error.issues.map((issue) => {
+  const upstreams = loadUpstreamConfig(environment);
+  if (!result.success || upstreams.problems.length > 0) {
+    throw new ConfigError([
+      ...(result.error?.issues ?? []).map((issue) => {
         const variable = String(issue.path[0] ?? 'environment');
         return issue.message.startsWith(variable) ? issue.message : `${variable}: ${issue.message}`;
       }),
-    );
+      ...upstreams.problems,
+    ]);
   }
   const value = result.data;
   return {
@@ -110,5 +115,6 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Gatewa
     streamHighWaterBytes: value.STREAM_HIGH_WATER_BYTES,
     defaultModel: value.DEFAULT_MODEL,
     simulator: { ttftMs: value.SIMULATOR_TTFT_MS, tokensPerSecond: value.SIMULATOR_TOKENS_PER_SECOND },
+    upstreams: upstreams.value!,
   };
 }

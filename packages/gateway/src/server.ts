@@ -16,11 +16,14 @@ import { GatewayError } from './errors.js';
 import { requireKeys } from './http/authenticate.js';
 import { errorHandler, sendError } from './http/error-handler.js';
 import { RouteTable } from './http/route-table.js';
-import { SimulatorChatModel } from './providers/simulator/simulator-chat-model.js';
+import { buildModels } from './routing/build-models.js';
+import { MediaModels } from './routing/media-models.js';
 import { ModelRegistry, type ModelEntry } from './routing/model-registry.js';
+import { ProviderDirectory } from './routing/provider-directory.js';
 import { MemorySessionStore } from './stores/memory-session-store.js';
 import type { SessionStore } from './stores/session-store.js';
 import { SqliteSessionStore } from './stores/sqlite-session-store.js';
+import { registerBedrockRoutes } from './transports/bedrock/bedrock-routes.js';
 import { registerChatRoute } from './transports/rest/chat-route.js';
 import { registerSessionRoutes } from './transports/rest/sessions-routes.js';
 import { registerChatStreamRoute } from './transports/sse/chat-stream-route.js';
@@ -34,8 +37,10 @@ export type { ChatModel, ChatModelCall, ChatModelPart } from './providers/chat-m
 
 /** Parts a caller (a test, a benchmark, a Lambda handler) may supply instead of the configured ones. */
 export interface GatewayOverrides {
-  /** Models to serve instead of the built-in simulator. */
+  /** Chat models to serve instead of the configured ones (the simulator, the models file, the environment). */
   models?: ModelEntry[];
+  /** Random numbers for weighted traffic splits and retry jitter (tests make them deterministic). */
+  random?: () => number;
   sessions?: SessionStore;
   usage?: UsageSink;
   /** Where log lines go (default: stdout). */
@@ -84,12 +89,22 @@ export async function buildGateway(config: GatewayConfig, overrides: GatewayOver
       ? new SqliteSessionStore({ file: path.join(config.dataDirectory, 'streamgate.db'), ttlSeconds: config.sessionTtlSeconds })
       : new MemorySessionStore({ maxSessions: config.memorySessionLimit, ttlSeconds: config.sessionTtlSeconds }));
   const usage = overrides.usage ?? new LogUsageSink(app.log.child({ component: 'usage' }));
-  const registry = new ModelRegistry(
-    overrides.models ?? [
-      { id: 'simulator', provider: 'simulator', upstreamModelId: 'simulator', model: new SimulatorChatModel(config.simulator) },
-    ],
-    overrides.models && config.defaultModel === 'simulator' ? overrides.models[0]!.id : config.defaultModel,
-  );
+  const built = overrides.models
+    ? undefined
+    : buildModels(config.upstreams, config.simulator, {
+        logger: app.log.child({ component: 'router' }),
+        ...(overrides.random ? { random: overrides.random } : {}),
+      });
+  const registry = overrides.models
+    ? new ModelRegistry(overrides.models, config.defaultModel === 'simulator' ? overrides.models[0]!.id : config.defaultModel)
+    : new ModelRegistry(built!.chat, built!.defaultModel);
+  if (built) {
+    app.log.info(
+      { providers: built.providers.map((provider) => provider.name), disabled: Object.fromEntries(built.disabled.map((entry) => [entry.name, entry.reason])) },
+      'providers',
+    );
+  }
+  const providerDirectory = built ? new ProviderDirectory(built.providers, built.disabled, built.modelsByProvider) : ProviderDirectory.ofEntries(overrides.models!);
   const engine = new ChatEngine({
     registry,
     sessions,
@@ -145,10 +160,20 @@ export async function buildGateway(config: GatewayConfig, overrides: GatewayOver
   app.get('/openapi.json', { config: { public: true }, schema: { hide: true } }, async function openapi() {
     return app.swagger();
   });
-  registerHealthRoutes(app, engine, sessions, registry);
+  registerHealthRoutes(app, engine, sessions, providerDirectory);
   registerChatRoute(app, engine);
   registerChatStreamRoute(app, engine, config.heartbeatIntervalMs);
   registerSessionRoutes(app, sessions);
+  registerBedrockRoutes(app, {
+    engine,
+    registry,
+    embeddings: built?.embeddings ?? new MediaModels('embedding'),
+    images: built?.images ?? new MediaModels('image'),
+    usage,
+    isBedrockProvider: (name) => built?.providers.some((provider) => provider.name === name && provider.type === 'bedrock') ?? false,
+    heartbeatIntervalMs: config.heartbeatIntervalMs,
+    timeoutMs: config.upstreams.routing.timeoutMs,
+  });
   registerWebSocketRoutes(app, {
     engine,
     heartbeatIntervalMs: config.heartbeatIntervalMs,
@@ -173,6 +198,7 @@ export async function buildGateway(config: GatewayConfig, overrides: GatewayOver
       await engine.waitForIdle(config.drainTimeoutMs);
       await usage.flush();
       await sessions.close();
+      await built?.close();
       app.log.info({ drained }, 'stopped');
       return { drained };
     })());

@@ -65,7 +65,8 @@ export class ChatEngine {
     if (request.sessionId !== undefined && !(await this.options.sessions.isWritable(sessionId, ownerId))) {
       throw new GatewayError('session_not_found', `No session "${sessionId}" belongs to this key.`);
     }
-    const history = await this.options.sessions.recentTurns(sessionId, ownerId, this.options.historyTurns);
+    const history: ChatMessage[] =
+      request.history ?? (await this.options.sessions.recentTurns(sessionId, ownerId, this.options.historyTurns));
     const events = this.run(request, signal, resolved, sessionId, history, admittedAt);
     return { requestId: request.requestId, sessionId, model: resolved.id, [Symbol.asyncIterator]: () => events };
   }
@@ -75,7 +76,7 @@ export class ChatEngine {
     signal: AbortSignal,
     resolved: ResolvedModel,
     sessionId: string,
-    history: SessionTurn[],
+    history: ChatMessage[],
     admittedAt: number,
   ): AsyncGenerator<StreamEvent> {
     const controller = new AbortController();
@@ -93,7 +94,7 @@ export class ChatEngine {
     const startedAt = new Date().toISOString();
     const chunks: string[] = [];
     let ttftMs: number | null = null;
-    let finish: { stopReason: StopReason; usage: Usage } | undefined;
+    let finish: { stopReason: StopReason; usage: Usage; upstreamLatencyMs?: number } | undefined;
     let outcome: UsageOutcome | undefined;
     let failure: GatewayError | undefined;
 
@@ -106,6 +107,9 @@ export class ChatEngine {
         maxTokens: request.maxTokens,
         temperature: request.temperature,
         simulate: request.simulate,
+        sessionId,
+        userId: request.caller.keyId,
+        ...(request.providerOptions ? { providerOptions: request.providerOptions } : {}),
         signal: controller.signal,
       });
       for await (const part of parts) {
@@ -119,7 +123,7 @@ export class ChatEngine {
         } else if (part.type === 'trace') {
           yield { type: 'trace', data: part.data };
         } else {
-          finish = { stopReason: part.stopReason, usage: part.usage };
+          finish = part;
         }
       }
       if (controller.signal.aborted) {
@@ -159,7 +163,7 @@ export class ChatEngine {
       }
       outcome ??= 'cancelled';
       try {
-        await this.finish(request, resolved, sessionId, messages, chunks, finish?.usage, ttftMs, admittedAt, startedAt, outcome, failure);
+        await this.finish(request, resolved, sessionId, messages, chunks, finish, ttftMs, admittedAt, startedAt, outcome, failure);
       } finally {
         this.active.delete(entry);
         markFinished();
@@ -173,7 +177,7 @@ export class ChatEngine {
     sessionId: string,
     messages: ChatMessage[],
     chunks: string[],
-    usage: Usage | undefined,
+    finish: { usage: Usage; upstreamLatencyMs?: number } | undefined,
     ttftMs: number | null,
     admittedAt: number,
     startedAt: string,
@@ -182,6 +186,7 @@ export class ChatEngine {
   ): Promise<void> {
     const now = new Date().toISOString();
     const reply = chunks.join('');
+    const usage = finish?.usage;
     this.options.usage.record({
       requestId: request.requestId,
       keyId: request.caller.keyId,
@@ -193,6 +198,7 @@ export class ChatEngine {
       outputTokens: usage?.outputTokens ?? chunks.length,
       ttftMs: ttftMs === null ? null : round(ttftMs),
       totalMs: round(performance.now() - admittedAt),
+      ...(finish?.upstreamLatencyMs !== undefined ? { upstreamLatencyMs: finish.upstreamLatencyMs } : {}),
       outcome,
       ...(failure ? { errorCode: failure.code } : {}),
       startedAt,

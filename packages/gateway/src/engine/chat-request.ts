@@ -1,4 +1,5 @@
 import type { SimulateOptions } from '@streamgate/protocol';
+import type { ChatMessage } from '../providers/chat-model.js';
 
 export type Transport = 'rest' | 'sse' | 'websocket';
 
@@ -18,6 +19,10 @@ export interface ChatRequest {
   maxTokens?: number;
   temperature?: number;
   simulate?: SimulateOptions;
+  /** Earlier turns supplied by the caller (a proxy route); when set, they are sent instead of the session's history. */
+  history?: ChatMessage[];
+  /** Provider-specific options, passed through to the model call (see ChatModelCall). */
+  providerOptions?: Readonly<Record<string, unknown>>;
   caller: Caller;
   transport: Transport;
 }

@@ -18,6 +18,8 @@ export interface UsageRecord {
   outputTokens: number;
   ttftMs: number | null;
   totalMs: number;
+  /** The upstream's own latency, where it reports one (Bedrock's `metadata.metrics.latencyMs`). */
+  upstreamLatencyMs?: number;
   outcome: UsageOutcome;
   errorCode?: string;
   startedAt: string;

@@ -15,6 +15,15 @@ export interface ChatModelCall {
   maxTokens?: number;
   temperature?: number;
   simulate?: SimulateOptions;
+  /** The gateway session: agents keep their own conversation memory under an id derived from it. */
+  sessionId?: string;
+  /** A stable, non-secret id of the caller (the API key's id), for upstreams that track end users. */
+  userId?: string;
+  /**
+   * Options only one provider understands, keyed by provider type (`bedrock`, ...), set by a
+   * provider-specific route such as `/api/v1/bedrock/converse-stream`. Each provider validates its own.
+   */
+  providerOptions?: Readonly<Record<string, unknown>>;
   /** Fired when the client goes away, cancels, or the gateway shuts down: stop at once. */
   signal: AbortSignal;
 }
@@ -23,7 +32,7 @@ export interface ChatModelCall {
 export type ChatModelPart =
   | { type: 'delta'; text: string }
   | { type: 'trace'; data: unknown }
-  | { type: 'finish'; stopReason: StopReason; usage: Usage };
+  | { type: 'finish'; stopReason: StopReason; usage: Usage; upstreamLatencyMs?: number };
 
 /**
  * A model behind the gateway. `stream` is pulled: a provider produces the next part only when

@@ -1,6 +1,12 @@
 import { GatewayError } from '../errors.js';
 import type { ChatModel } from '../providers/chat-model.js';
 
+/** US dollars per million tokens, for the cost of usage records. */
+export interface ModelPrice {
+  inputPerMillion: number;
+  outputPerMillion: number;
+}
+
 export interface ModelEntry {
   /** The public id clients send as `model`. */
   id: string;
@@ -10,6 +16,7 @@ export interface ModelEntry {
   /** The provider's own id for the model. */
   upstreamModelId: string;
   model: ChatModel;
+  price?: ModelPrice;
 }
 
 export interface ResolvedModel {
@@ -17,6 +24,8 @@ export interface ResolvedModel {
   provider: string;
   upstreamModelId: string;
   model: ChatModel;
+  /** Absent when the models file gives none (the simulator, models from the environment). */
+  price?: ModelPrice;
 }
 
 /** Public model ids and aliases -> the model that serves them. */
@@ -55,6 +64,12 @@ export class ModelRegistry {
         details: { available: this.ids() },
       });
     }
-    return { id: entry.id, provider: entry.provider, upstreamModelId: entry.upstreamModelId, model: entry.model };
+    return {
+      id: entry.id,
+      provider: entry.provider,
+      upstreamModelId: entry.upstreamModelId,
+      model: entry.model,
+      ...(entry.price ? { price: entry.price } : {}),
+    };
   }
 }

@@ -6,8 +6,7 @@ import type { ChatEngine } from '../../engine/chat-engine.js';
 import { abortOnClientClose } from '../rest/abort-on-close.js';
 import { toChatRequest } from '../rest/chat-body.js';
 import { errorResponseSchema } from '../schemas.js';
-import { wirePayload } from '../wire.js';
-import { SseWriter } from './sse-writer.js';
+import { sendSseStream } from './send-sse-stream.js';
 
 const SSE_DESCRIPTION = [
   'Streams the reply as Server-Sent Events. Each event has `id: <request_id>:<seq>`.',
@@ -42,28 +41,7 @@ export function registerChatStreamRoute(app: FastifyInstance, engine: ChatEngine
     async function chatStream(request, reply) {
       const signal = abortOnClientClose(reply);
       const stream = await engine.open(toChatRequest(request.body, request.id, request.caller, 'sse'), signal);
-      reply.hijack();
-      const response = reply.raw;
-      response.socket?.setNoDelay(true);
-      response.writeHead(200, {
-        'content-type': 'text/event-stream; charset=utf-8',
-        'cache-control': 'no-cache, no-transform',
-        connection: 'keep-alive',
-        'x-accel-buffering': 'no',
-        'x-request-id': stream.requestId,
-        'x-session-id': stream.sessionId,
-      });
-      const writer = new SseWriter(response, heartbeatIntervalMs);
-      let seq = 0;
-      try {
-        for await (const event of stream) {
-          if (writer.closed) break;
-          const { name, data } = wirePayload(event);
-          await writer.write(`${stream.requestId}:${seq++}`, name, data);
-        }
-      } finally {
-        writer.end();
-      }
+      await sendSseStream(reply, stream, heartbeatIntervalMs);
     },
   );
 }

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { ChatEngine } from '../../engine/chat-engine.js';
-import type { ModelRegistry } from '../../routing/model-registry.js';
+import type { ProviderDirectory } from '../../routing/provider-directory.js';
 import type { SessionStore } from '../../stores/session-store.js';
 
 const checkSchema = z.object({ status: z.enum(['ok', 'error']), message: z.string().optional() });
@@ -10,12 +10,23 @@ const checkSchema = z.object({ status: z.enum(['ok', 'error']), message: z.strin
 const readySchema = z.object({
   status: z.enum(['ready', 'not_ready', 'draining']),
   checks: z.record(z.string(), checkSchema),
-  providers: z.record(z.string(), z.object({ status: z.enum(['ok', 'error']), models: z.array(z.string()) })),
+  providers: z
+    .record(
+      z.string(),
+      z.object({
+        type: z.string(),
+        status: z.enum(['ok', 'degraded', 'error', 'disabled']),
+        models: z.array(z.string()),
+        message: z.string().optional(),
+        last_error: z.object({ code: z.string(), at: z.string() }).optional(),
+      }),
+    )
+    .describe("Each provider's state: its own check (credentials, reachability) and recent calls. Providers do not make the gateway not ready: every instance shares them."),
   active_streams: z.number().int(),
 });
 
 /** `/health` (the process is up) and `/ready` (it can serve: each dependency's state). No key needed. */
-export function registerHealthRoutes(app: FastifyInstance, engine: ChatEngine, sessions: SessionStore, registry: ModelRegistry): void {
+export function registerHealthRoutes(app: FastifyInstance, engine: ChatEngine, sessions: SessionStore, providers: ProviderDirectory): void {
   const typed = app.withTypeProvider<ZodTypeProvider>();
 
   typed.get(
@@ -43,14 +54,10 @@ export function registerHealthRoutes(app: FastifyInstance, engine: ChatEngine, s
       } catch (error) {
         checks.sessions = { status: 'error', message: (error as Error).message };
       }
-      const providers: z.infer<typeof readySchema>['providers'] = {};
-      for (const entry of registry.list()) {
-        const provider = (providers[entry.provider] ??= { status: 'ok', models: [] });
-        provider.models.push(entry.id);
-      }
+      const providerStates = await providers.states();
       const healthy = Object.values(checks).every((check) => check.status === 'ok');
       const status = engine.isDraining ? 'draining' : healthy ? 'ready' : 'not_ready';
-      return reply.code(status === 'ready' ? 200 : 503).send({ status, checks, providers, active_streams: engine.activeCount });
+      return reply.code(status === 'ready' ? 200 : 503).send({ status, checks, providers: providerStates, active_streams: engine.activeCount });
     },
   );
 }

@@ -1,0 +1,20 @@
+import type { ChatEngine } from '../../engine/chat-engine.js';
+import type { UsageSink } from '../../engine/usage-record.js';
+import type { EmbeddingModel } from '../../providers/embedding-model.js';
+import type { ImageModel } from '../../providers/image-model.js';
+import type { MediaModels } from '../../routing/media-models.js';
+import type { ModelRegistry } from '../../routing/model-registry.js';
+
+/** What the Bedrock proxy routes need from the gateway. */
+export interface BedrockSurface {
+  engine: ChatEngine;
+  registry: ModelRegistry;
+  embeddings: MediaModels<EmbeddingModel>;
+  images: MediaModels<ImageModel>;
+  usage: UsageSink;
+  /** Whether a provider name is a Bedrock runtime provider (the converse-stream route serves only those). */
+  isBedrockProvider(name: string): boolean;
+  heartbeatIntervalMs: number;
+  /** Longest an embedding or image call may take. */
+  timeoutMs: number;
+}
