@@ -1,30 +1,7 @@
 import path from 'node:path';
 import { z } from 'zod';
+import { integer, list } from './config-values.js';
 import { loadUpstreamConfig, type UpstreamConfig } from './routing/upstream-config.js';
-
-const integer = (name: string, fallback: number, min: number, max: number) =>
-  z
-    .string()
-    .optional()
-    .transform((value, context) => {
-      if (value === undefined || value.trim() === '') return fallback;
-      const parsed = Number(value);
-      if (!Number.isInteger(parsed) || parsed < min || parsed > max) {
-        context.addIssue({ code: 'custom', message: `${name} must be an integer from ${min} to ${max}, got "${value}"` });
-        return z.NEVER;
-      }
-      return parsed;
-    });
-
-const list = z
-  .string()
-  .optional()
-  .transform((value) =>
-    (value ?? '')
-      .split(',')
-      .map((item) => item.trim())
-      .filter((item) => item.length > 0),
-  );
 
 const environmentSchema = z.object({
   HOST: z.string().optional().transform((value) => value?.trim() || '127.0.0.1'),

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
+import { integer } from '../config-values.js';
 import type { AwsSettings } from '../providers/aws/aws-settings.js';
 import { readModelsFile, type ModelSpec, type ModelsFile } from './models-file.js';
 
@@ -27,20 +28,6 @@ export interface UpstreamConfig {
   /** `DEFAULT_MODEL`, else the models file's `default`; undefined leaves the simulator the default. */
   defaultModel?: string;
 }
-
-const integer = (name: string, fallback: number, min: number, max: number) =>
-  z
-    .string()
-    .optional()
-    .transform((value, context) => {
-      if (value === undefined || value.trim() === '') return fallback;
-      const parsed = Number(value);
-      if (!Number.isInteger(parsed) || parsed < min || parsed > max) {
-        context.addIssue({ code: 'custom', message: `${name} must be an integer from ${min} to ${max}, got "${value}"` });
-        return z.NEVER;
-      }
-      return parsed;
-    });
 
 const optionalText = z.string().optional().transform((value) => value?.trim() || undefined);
 const optionalUrl = (name: string) =>
