@@ -1,29 +1,9 @@
 import path from 'node:path';
 import { z } from 'zod';
+import { accessEnvironment, toAccessConfig, type AccessConfig } from './access/access-config.js';
+import { ConfigError, integer, list } from './env-values.js';
 
-const integer = (name: string, fallback: number, min: number, max: number) =>
-  z
-    .string()
-    .optional()
-    .transform((value, context) => {
-      if (value === undefined || value.trim() === '') return fallback;
-      const parsed = Number(value);
-      if (!Number.isInteger(parsed) || parsed < min || parsed > max) {
-        context.addIssue({ code: 'custom', message: `${name} must be an integer from ${min} to ${max}, got "${value}"` });
-        return z.NEVER;
-      }
-      return parsed;
-    });
-
-const list = z
-  .string()
-  .optional()
-  .transform((value) =>
-    (value ?? '')
-      .split(',')
-      .map((item) => item.trim())
-      .filter((item) => item.length > 0),
-  );
+export { ConfigError } from './env-values.js';
 
 const environmentSchema = z.object({
   HOST: z.string().optional().transform((value) => value?.trim() || '127.0.0.1'),
@@ -51,6 +31,7 @@ const environmentSchema = z.object({
   SIMULATOR_TTFT_MS: integer('SIMULATOR_TTFT_MS', 150, 0, 600_000),
   SIMULATOR_TOKENS_PER_SECOND: integer('SIMULATOR_TOKENS_PER_SECOND', 50, 0, 1_000_000),
   DEFAULT_MODEL: z.string().optional().transform((value) => value?.trim() || 'simulator'),
+  ...accessEnvironment,
 });
 
 export interface GatewayConfig {
@@ -72,13 +53,8 @@ export interface GatewayConfig {
   streamHighWaterBytes: number;
   defaultModel: string;
   simulator: { ttftMs: number; tokensPerSecond: number };
-}
-
-export class ConfigError extends Error {
-  constructor(readonly problems: string[]) {
-    super(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
-    this.name = 'ConfigError';
-  }
+  /** Keys, JWT, tickets, rate limits, usage, CORS (`access/access-config.ts`). */
+  access: AccessConfig;
 }
 
 /** Reads and validates the configuration from environment variables; a ConfigError names each bad variable. */
@@ -110,5 +86,6 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Gatewa
     streamHighWaterBytes: value.STREAM_HIGH_WATER_BYTES,
     defaultModel: value.DEFAULT_MODEL,
     simulator: { ttftMs: value.SIMULATOR_TTFT_MS, tokensPerSecond: value.SIMULATOR_TOKENS_PER_SECOND },
+    access: toAccessConfig(value),
   };
 }

@@ -1,6 +1,12 @@
 import { GatewayError } from '../errors.js';
 import type { ChatModel } from '../providers/chat-model.js';
 
+/** Prices in US dollars per million tokens; usage records' `costUsd` comes from these. */
+export interface ModelPricing {
+  inputUsdPerMillionTokens: number;
+  outputUsdPerMillionTokens: number;
+}
+
 export interface ModelEntry {
   /** The public id clients send as `model`. */
   id: string;
@@ -10,6 +16,8 @@ export interface ModelEntry {
   /** The provider's own id for the model. */
   upstreamModelId: string;
   model: ChatModel;
+  /** Absent: the model costs nothing (the simulator). */
+  pricing?: ModelPricing;
 }
 
 export interface ResolvedModel {
@@ -17,6 +25,7 @@ export interface ResolvedModel {
   provider: string;
   upstreamModelId: string;
   model: ChatModel;
+  pricing?: ModelPricing;
 }
 
 /** Public model ids and aliases -> the model that serves them. */
@@ -55,6 +64,12 @@ export class ModelRegistry {
         details: { available: this.ids() },
       });
     }
-    return { id: entry.id, provider: entry.provider, upstreamModelId: entry.upstreamModelId, model: entry.model };
+    return {
+      id: entry.id,
+      provider: entry.provider,
+      upstreamModelId: entry.upstreamModelId,
+      model: entry.model,
+      ...(entry.pricing ? { pricing: entry.pricing } : {}),
+    };
   }
 }

@@ -5,7 +5,11 @@ import type { ChatEngine } from '../../engine/chat-engine.js';
 import type { ModelRegistry } from '../../routing/model-registry.js';
 import type { SessionStore } from '../../stores/session-store.js';
 
-const checkSchema = z.object({ status: z.enum(['ok', 'error']), message: z.string().optional() });
+const checkSchema = z.object({
+  status: z.enum(['ok', 'degraded', 'error']).describe('`degraded`: serving, with a fallback'),
+  message: z.string().optional(),
+  details: z.record(z.string(), z.unknown()).optional(),
+});
 
 const readySchema = z.object({
   status: z.enum(['ready', 'not_ready', 'draining']),
@@ -15,7 +19,13 @@ const readySchema = z.object({
 });
 
 /** `/health` (the process is up) and `/ready` (it can serve: each dependency's state). No key needed. */
-export function registerHealthRoutes(app: FastifyInstance, engine: ChatEngine, sessions: SessionStore, registry: ModelRegistry): void {
+export function registerHealthRoutes(
+  app: FastifyInstance,
+  engine: ChatEngine,
+  sessions: SessionStore,
+  registry: ModelRegistry,
+  moreChecks?: () => Promise<Record<string, z.infer<typeof checkSchema>>>,
+): void {
   const typed = app.withTypeProvider<ZodTypeProvider>();
 
   typed.get(
@@ -43,12 +53,13 @@ export function registerHealthRoutes(app: FastifyInstance, engine: ChatEngine, s
       } catch (error) {
         checks.sessions = { status: 'error', message: (error as Error).message };
       }
+      if (moreChecks) Object.assign(checks, await moreChecks());
       const providers: z.infer<typeof readySchema>['providers'] = {};
       for (const entry of registry.list()) {
         const provider = (providers[entry.provider] ??= { status: 'ok', models: [] });
         provider.models.push(entry.id);
       }
-      const healthy = Object.values(checks).every((check) => check.status === 'ok');
+      const healthy = Object.values(checks).every((check) => check.status !== 'error');
       const status = engine.isDraining ? 'draining' : healthy ? 'ready' : 'not_ready';
       return reply.code(status === 'ready' ? 200 : 503).send({ status, checks, providers, active_streams: engine.activeCount });
     },
