@@ -43,8 +43,11 @@ export function requireKeys(app: FastifyInstance, options: AccessHooksOptions): 
     }
   };
 
+  // Health checks and docs stay up while the limiter is unavailable, even in closed mode.
+  const addressDecision = (request: FastifyRequest) => limiter.checkAddress(request.ip).catch(() => undefined);
+
   const limitAddress = async function limitAddress(request: FastifyRequest, reply: FastifyReply) {
-    applyDecision(reply, await limiter.checkAddress(request.ip), 'This address');
+    applyDecision(reply, await addressDecision(request), 'This address');
   };
 
   const authenticateWith = (acceptsTicket: boolean) =>
@@ -62,7 +65,7 @@ export function requireKeys(app: FastifyInstance, options: AccessHooksOptions): 
         if (error instanceof GatewayError && error.status === 401) {
           reply.header('www-authenticate', 'Bearer realm="streamgate"');
           // Guessing keys costs a request of the address's own budget.
-          applyDecision(reply, await limiter.checkAddress(request.ip), 'This address');
+          applyDecision(reply, await addressDecision(request), 'This address');
         }
         throw error;
       }
