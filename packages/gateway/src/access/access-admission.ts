@@ -4,6 +4,7 @@ import type { ChatRequest } from '../engine/chat-request.js';
 import { GatewayError } from '../errors.js';
 import type { ResolvedModel } from '../routing/model-registry.js';
 import type { BudgetTracker } from './budgets.js';
+import type { KeyManager } from './key-manager.js';
 import type { RateLimiter } from './rate-limit/rate-limiter.js';
 
 /**
@@ -15,10 +16,13 @@ export class AccessAdmission implements Admission {
     private readonly limiter: RateLimiter,
     private readonly budgets: BudgetTracker,
     private readonly logger: FastifyBaseLogger,
+    private readonly keys?: KeyManager,
   ) {}
 
   async admit(request: ChatRequest, model: ResolvedModel): Promise<AdmissionGrant> {
     const caller = request.caller;
+    // A WebSocket outlives the check at its upgrade: a managed key revoked since then starts nothing new.
+    if (this.keys && caller.keyId.startsWith('key_')) await this.keys.assertActive(caller.keyId);
     const allowed = caller.allowedModels;
     if (allowed && !allowed.includes(model.id) && !(request.model !== undefined && allowed.includes(request.model))) {
       throw new GatewayError('model_not_allowed', `This key may not use "${model.id}"; it may use ${allowed.join(', ') || 'no model'}.`, {

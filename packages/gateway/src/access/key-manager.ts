@@ -36,6 +36,7 @@ const CACHE_LIMIT = 10_000;
  */
 export class KeyManager {
   private readonly cache = new Map<string, CacheEntry>();
+  private readonly byId = new Map<string, { key: ApiKey; until: number }>();
   private readonly now: () => number;
 
   constructor(private readonly options: KeyManagerOptions) {
@@ -136,7 +137,34 @@ export class KeyManager {
     return { keyId: key.id, allowedModels: key.allowedModels, limits: key.limits, budget: key.budget };
   }
 
+  /**
+   * Throws `key_revoked` or `key_expired` when a managed key verified earlier (a WebSocket's, at its
+   * upgrade) has stopped working since; cached like `verify`.
+   */
+  async assertActive(id: string): Promise<void> {
+    const now = this.now();
+    let entry = this.byId.get(id);
+    if (!entry || entry.until <= now) {
+      let key;
+      try {
+        key = await this.options.store.get(id);
+      } catch (error) {
+        throw new GatewayError('dependency_unavailable', 'The key store is unavailable; retry shortly.', { cause: error });
+      }
+      if (!key) throw new GatewayError('key_revoked', `API key ${id} no longer exists.`);
+      entry = { key, until: now + this.options.cacheSeconds * 1000 };
+      if (this.options.cacheSeconds > 0) {
+        if (this.byId.size >= CACHE_LIMIT) this.byId.delete(this.byId.keys().next().value!);
+        this.byId.set(id, entry);
+      }
+    }
+    const nowIso = new Date(now).toISOString();
+    if (entry.key.revokedAt !== null) throw new GatewayError('key_revoked', `API key ${id} was revoked at ${entry.key.revokedAt}.`);
+    if (entry.key.expiresAt !== null && entry.key.expiresAt <= nowIso) throw new GatewayError('key_expired', `API key ${id} expired at ${entry.key.expiresAt}.`);
+  }
+
   private forget(id: string): void {
+    this.byId.delete(id);
     for (const [hash, entry] of this.cache) if (entry.key.id === id) this.cache.delete(hash);
   }
 }

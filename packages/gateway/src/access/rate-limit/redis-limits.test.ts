@@ -4,18 +4,11 @@ import { launchGateway, type RunningGateway } from '../../test-support/gateway-p
 import { TestRedis } from '../../test-support/redis-server.js';
 import { startGateway, type TestGateway } from '../../test-support/start-gateway.js';
 import { TestSocket } from '../../test-support/ws-client.js';
+import { until } from '../../test-support/until.js';
 
 const KEY = 'sg-redis-test-key-0123456789abcdef';
 const fast = { ttft_ms: 0, tokens_per_second: 0, output_tokens: 2 };
 
-/** Polls `condition` every 25 ms, at most `timeoutMs`. */
-async function until(condition: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
 
 const chat = (url: string, body: Record<string, unknown> = {}, key = KEY) =>
   fetch(`${url}/v1/chat`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': key }, body: JSON.stringify({ message: 'count me', simulate: fast, ...body }) });

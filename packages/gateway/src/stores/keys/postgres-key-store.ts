@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { migratePostgres } from '../postgres/postgres-pool.js';
+import { inTransaction, migratePostgres } from '../postgres/postgres-pool.js';
 import { toApiKey, type KeyRow } from './key-rows.js';
 import type { ApiKey, KeyChanges, KeyListFilter, KeyStore, StoredSecret } from './key-store.js';
 
@@ -33,6 +33,16 @@ type SecretRow = { key_id: string; hint: string; created_at: Date; expires_at: D
 
 const iso = (value: Date | null) => (value === null ? null : value.toISOString());
 
+function insertSecret(client: pg.PoolClient, keyId: string, secret: StoredSecret) {
+  return client.query('INSERT INTO api_key_secrets (hash, key_id, hint, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)', [
+    secret.hash,
+    keyId,
+    secret.hint,
+    secret.createdAt,
+    secret.expiresAt,
+  ]);
+}
+
 /** Keys in PostgreSQL (`DATABASE_URL`): shared by every gateway instance. */
 export class PostgresKeyStore implements KeyStore {
   private constructor(private readonly pool: pg.Pool) {}
@@ -60,9 +70,7 @@ export class PostgresKeyStore implements KeyStore {
   }
 
   async insert(key: Omit<ApiKey, 'secrets'>, secret: StoredSecret): Promise<ApiKey> {
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
+    await inTransaction(this.pool, async (client) => {
       await client.query(
         `INSERT INTO api_keys (id, name, owner, allowed_models, limits, budget_usd, budget_period, created_at, expires_at, revoked_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
@@ -79,20 +87,8 @@ export class PostgresKeyStore implements KeyStore {
           key.revokedAt,
         ],
       );
-      await client.query('INSERT INTO api_key_secrets (hash, key_id, hint, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)', [
-        secret.hash,
-        key.id,
-        secret.hint,
-        secret.createdAt,
-        secret.expiresAt,
-      ]);
-      await client.query('COMMIT');
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
+      await insertSecret(client, key.id, secret);
+    });
     return (await this.get(key.id))!;
   }
 
@@ -142,30 +138,14 @@ export class PostgresKeyStore implements KeyStore {
   }
 
   async rotate(id: string, secret: StoredSecret, previousExpireAt: string): Promise<ApiKey | undefined> {
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
+    const rotated = await inTransaction(this.pool, async (client) => {
       const key = await client.query<{ revoked_at: Date | null }>('SELECT revoked_at FROM api_keys WHERE id = $1 FOR UPDATE', [id]);
-      if (key.rows.length === 0 || key.rows[0]!.revoked_at !== null) {
-        await client.query('ROLLBACK');
-        return undefined;
-      }
+      if (key.rows.length === 0 || key.rows[0]!.revoked_at !== null) return false;
       await client.query('UPDATE api_key_secrets SET expires_at = $1 WHERE key_id = $2 AND (expires_at IS NULL OR expires_at > $1)', [previousExpireAt, id]);
-      await client.query('INSERT INTO api_key_secrets (hash, key_id, hint, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)', [
-        secret.hash,
-        id,
-        secret.hint,
-        secret.createdAt,
-        secret.expiresAt,
-      ]);
-      await client.query('COMMIT');
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
-    return this.get(id);
+      await insertSecret(client, id, secret);
+      return true;
+    });
+    return rotated ? this.get(id) : undefined;
   }
 
   async revoke(id: string, at: string): Promise<ApiKey | undefined> {

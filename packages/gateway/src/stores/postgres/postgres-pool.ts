@@ -16,6 +16,22 @@ export function createPostgresPool(connectionString: string, onError: (error: Er
   return pool;
 }
 
+/** Runs `work` in one transaction on one client: committed when it resolves, rolled back when it throws. */
+export async function inTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    const result = await work(client);
+    await client.query('COMMIT');
+    return result;
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+
 const MIGRATION_LOCK = 0x5354_4d47; // "STMG": one instance migrates at a time.
 
 /**

@@ -11,6 +11,7 @@ import { MemoryUsageStore } from './memory-usage-store.js';
 import { PostgresUsageStore } from './postgres-usage-store.js';
 import type { StoredUsage, UsageStore } from './usage-store.js';
 import { UsageWriter } from './usage-writer.js';
+import { until } from '../../test-support/until.js';
 
 const directory = mkdtempSync(path.join(tmpdir(), 'streamgate-writer-'));
 const logger = pino({ level: 'silent' });
@@ -43,14 +44,6 @@ const record = (index: number): UsageRecord => ({
   startedAt: new Date().toISOString(),
 });
 
-/** Polls `condition` every 20 ms, at most `timeoutMs`. */
-async function until(condition: () => boolean | Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
 
 const rows = async () => Number((await pool.query('SELECT count(*) AS count FROM usage_records')).rows[0].count);
 

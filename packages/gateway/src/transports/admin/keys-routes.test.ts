@@ -3,6 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import { startGateway, TEST_KEY, type TestGateway } from '../../test-support/start-gateway.js';
 import { probeEntry, ProbeChatModel } from '../../test-support/probe-model.js';
 import { SimulatorChatModel } from '../../providers/simulator/simulator-chat-model.js';
+import { TestSocket } from '../../test-support/ws-client.js';
 
 const ADMIN = 'sg-admin-test-key-0123456789abcdef';
 const fast = { ttft_ms: 0, tokens_per_second: 0, output_tokens: 3 };
@@ -63,6 +64,18 @@ describe('admin API: /v1/admin/keys', () => {
     assert.equal((await admin('POST', `/v1/admin/keys/${key.id}/rotate`, {})).json().error.code, 'key_revoked');
     assert.ok(!(await admin('GET', '/v1/admin/keys')).json().keys.some((item: { id: string }) => item.id === key.id));
     assert.ok((await admin('GET', '/v1/admin/keys?include_revoked=true')).json().keys.some((item: { id: string }) => item.id === key.id));
+  });
+
+  test('a WebSocket opened before a revocation starts no new request after it', async () => {
+    const { key, secret } = await create();
+    const socket = await TestSocket.open(`${harness.wsUrl}/v1/ws/chat`, { 'x-api-key': secret });
+    socket.send({ message: 'before', request_id: 'before', simulate: fast });
+    assert.equal((await socket.request('before')).at(-1)!.event, 'done');
+    await admin('POST', `/v1/admin/keys/${key.id}/revoke`);
+    socket.send({ message: 'after', request_id: 'after', simulate: fast });
+    const [refused] = await socket.request('after');
+    assert.deepEqual([refused!.event, refused!.code], ['error', 'key_revoked']);
+    socket.close();
   });
 
   test('rotation: the new secret works, the old one keeps working for the overlap, then is key_expired', async () => {
