@@ -14,6 +14,11 @@ declare module 'fastify' {
     public?: boolean;
     /** Needs the admin credential (`ADMIN_API_KEY`). */
     admin?: boolean;
+    /**
+     * `false`: never rate limited (`/health`, `/ready`). Behind a load balancer its health checks share an
+     * address with the clients it forwards; a flood of bad keys must not make the instance look down.
+     */
+    rateLimit?: boolean;
   }
 }
 
@@ -83,7 +88,7 @@ export function requireKeys(app: FastifyInstance, options: AccessHooksOptions): 
       route.method === 'OPTIONS' ||
       options.publicPrefixes.some((prefix) => route.url.startsWith(prefix));
     if (isPublic) {
-      route.onRequest = [limitAddress, ...existing];
+      if (route.config?.rateLimit !== false) route.onRequest = [limitAddress, ...existing];
       return;
     }
     const acceptsTicket = 'wsHandler' in route && route.wsHandler !== undefined;

@@ -20,6 +20,7 @@ export class FailoverLimitBackend implements LimitBackend {
   private readonly remote: RedisLimitBackend;
   private readonly local = new MemoryLimitBackend();
   private lastError: string | undefined;
+  private closed = false;
 
   constructor(
     private readonly redis: Redis,
@@ -30,7 +31,7 @@ export class FailoverLimitBackend implements LimitBackend {
     let degraded = false;
     const update = () => {
       const now = redis.status !== 'ready';
-      if (now !== degraded) {
+      if (now !== degraded && !this.closed) {
         degraded = now;
         this.onChange(now, this.lastError);
       }
@@ -94,6 +95,7 @@ export class FailoverLimitBackend implements LimitBackend {
   }
 
   close(): void {
+    this.closed = true;
     this.local.close();
   }
 }

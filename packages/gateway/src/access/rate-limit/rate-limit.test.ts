@@ -154,7 +154,7 @@ describe('rate limits per key (memory)', () => {
   test('per client address on routes without a key, and failed authentications count against it', async () => {
     const harness = await startGateway({ RATE_LIMIT_ANONYMOUS_REQUESTS: '3', RATE_LIMIT_REQUESTS: '100' });
     try {
-      const health = () => harness.gateway.app.inject({ method: 'GET', url: '/health', remoteAddress: '192.0.2.1' });
+      const health = () => harness.gateway.app.inject({ method: 'GET', url: '/openapi.json', remoteAddress: '192.0.2.1' });
       assert.equal((await health()).headers['ratelimit-limit'], '3');
       await harness.gateway.app.inject({ method: 'POST', url: '/v1/chat', headers: { 'x-api-key': 'wrong-key' }, remoteAddress: '192.0.2.1', payload: {} });
       assert.equal((await health()).statusCode, 200);
@@ -162,7 +162,12 @@ describe('rate limits per key (memory)', () => {
       assert.equal(refused.statusCode, 429);
       const guess = await harness.gateway.app.inject({ method: 'POST', url: '/v1/chat', headers: { 'x-api-key': 'another-guess' }, remoteAddress: '192.0.2.1', payload: {} });
       assert.equal(guess.statusCode, 429, 'guessing keys is limited too');
-      assert.equal((await harness.gateway.app.inject({ method: 'GET', url: '/health', remoteAddress: '192.0.2.2' })).statusCode, 200, 'other addresses are not affected');
+      assert.equal((await harness.gateway.app.inject({ method: 'GET', url: '/openapi.json', remoteAddress: '192.0.2.2' })).statusCode, 200, 'other addresses are not affected');
+      for (const url of ['/health', '/ready']) {
+        const probe = await harness.gateway.app.inject({ method: 'GET', url, remoteAddress: '192.0.2.1' });
+        assert.equal(probe.statusCode, 200, `${url} is never rate limited: a load balancer's health checks share its address`);
+        assert.equal(probe.headers['ratelimit-limit'], undefined);
+      }
       assert.equal((await harness.gateway.app.inject({ method: 'POST', url: '/api/v1/sessions', headers: harness.headers, remoteAddress: '192.0.2.1' })).statusCode, 201, 'a valid key uses its own limit');
     } finally {
       await harness.close();

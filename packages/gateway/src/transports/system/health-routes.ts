@@ -31,7 +31,7 @@ export function registerHealthRoutes(
   typed.get(
     '/health',
     {
-      config: { public: true },
+      config: { public: true, rateLimit: false },
       schema: { summary: 'Liveness', tags: ['system'], response: { 200: z.object({ status: z.literal('ok') }) } },
     },
     async function health() {
@@ -42,7 +42,7 @@ export function registerHealthRoutes(
   typed.get(
     '/ready',
     {
-      config: { public: true },
+      config: { public: true, rateLimit: false },
       schema: { summary: 'Readiness, with each dependency', tags: ['system'], response: { 200: readySchema, 503: readySchema } },
     },
     async function ready(_request, reply) {
