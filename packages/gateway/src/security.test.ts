@@ -73,3 +73,31 @@ test('stored keys are hashes: the key store never holds a secret', async () => {
     await harness.close();
   }
 });
+
+test("a key that tries another key's data: sessions and usage are refused or invisible", async () => {
+  const harness = await startGateway({ API_KEYS: `${TEST_KEY},sg-other-key-0123456789abcdef` });
+  const other = { 'x-api-key': 'sg-other-key-0123456789abcdef' };
+  try {
+    const app = harness.gateway.app;
+    const mine = await app.inject({ method: 'POST', url: '/v1/chat', headers: harness.headers, payload: { message: 'private', session_id: 'private-session', simulate: fast } });
+    assert.equal(mine.statusCode, 200);
+    for (const method of ['GET', 'DELETE'] as const) {
+      const response = await app.inject({ method, url: '/v1/sessions/private-session', headers: other });
+      assert.equal(response.statusCode, 404);
+      assert.equal(response.json().error.code, 'session_not_found');
+    }
+    const hijack = await app.inject({ method: 'POST', url: '/v1/chat', headers: other, payload: { message: 'let me in', session_id: 'private-session', simulate: fast } });
+    assert.equal(hijack.json().error.code, 'session_not_found');
+    const socket = await TestSocket.open(`${harness.wsUrl}/ws/sessions/private-session/chat`, other);
+    socket.send({ message: 'let me in', request_id: 'x', simulate: fast });
+    assert.equal((await socket.request('x'))[0]!.code, 'session_not_found');
+    socket.close();
+    const ownUsage = (await app.inject({ method: 'GET', url: '/v1/usage', headers: other })).json();
+    assert.equal(ownUsage.totals.requests, 0, "the other key's usage does not include mine");
+    const mineId = (await app.inject({ method: 'GET', url: '/v1/usage', headers: harness.headers })).json().key_id as string;
+    assert.equal((await app.inject({ method: 'GET', url: `/v1/usage?key_id=${mineId}`, headers: other })).statusCode, 403);
+    assert.equal((await app.inject({ method: 'GET', url: '/v1/sessions/private-session', headers: harness.headers })).json().turns.length, 2);
+  } finally {
+    await harness.close();
+  }
+});
