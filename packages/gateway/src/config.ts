@@ -1,7 +1,10 @@
 import path from 'node:path';
 import { z } from 'zod';
-import { integer, list } from './config-values.js';
+import { accessEnvironment, toAccessConfig, type AccessConfig } from './access/access-config.js';
+import { ConfigError, integer, list } from './env-values.js';
 import { loadUpstreamConfig, type UpstreamConfig } from './routing/upstream-config.js';
+
+export { ConfigError } from './env-values.js';
 
 const environmentSchema = z.object({
   HOST: z.string().optional().transform((value) => value?.trim() || '127.0.0.1'),
@@ -29,6 +32,7 @@ const environmentSchema = z.object({
   SIMULATOR_TTFT_MS: integer('SIMULATOR_TTFT_MS', 150, 0, 600_000),
   SIMULATOR_TOKENS_PER_SECOND: integer('SIMULATOR_TOKENS_PER_SECOND', 50, 0, 1_000_000),
   DEFAULT_MODEL: z.string().optional().transform((value) => value?.trim() || 'simulator'),
+  ...accessEnvironment,
 });
 
 export interface GatewayConfig {
@@ -52,13 +56,8 @@ export interface GatewayConfig {
   simulator: { ttftMs: number; tokensPerSecond: number };
   /** Bedrock, agents, AgentCore, OpenAI-compatible servers and the models file (see routing/upstream-config.ts). */
   upstreams: UpstreamConfig;
-}
-
-export class ConfigError extends Error {
-  constructor(readonly problems: string[]) {
-    super(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
-    this.name = 'ConfigError';
-  }
+  /** Keys, JWT, tickets, rate limits, usage, CORS (`access/access-config.ts`). */
+  access: AccessConfig;
 }
 
 /** Reads and validates the configuration from environment variables; a ConfigError names each bad variable. */
@@ -93,5 +92,6 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Gatewa
     defaultModel: value.DEFAULT_MODEL,
     simulator: { ttftMs: value.SIMULATOR_TTFT_MS, tokensPerSecond: value.SIMULATOR_TOKENS_PER_SECOND },
     upstreams: upstreams.value!,
+    access: toAccessConfig(value),
   };
 }

@@ -1,49 +1,22 @@
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
 import { after, describe, test } from 'node:test';
+import { launchGateway, MAIN, type RunningGateway } from './test-support/gateway-process.js';
 import { postSse } from './test-support/sse-client.js';
 import { TestSocket } from './test-support/ws-client.js';
 
-const MAIN = new URL('../dist/main.js', import.meta.url).pathname;
 const KEY = 'sg-process-test-key-0123456789';
 const directories: string[] = [];
 after(() => directories.forEach((directory) => rmSync(directory, { recursive: true, force: true })));
 
-interface RunningGateway {
-  child: ChildProcess;
-  url: string;
-  stdout: string[];
-  stderr: string[];
-  exited: Promise<number | null>;
-}
-
-/** Runs the real `streamgate` process on an ephemeral loopback port and waits for its `listening` line. */
+/** The real `streamgate` process, with its own data directory unless one is given. */
 async function launch(environment: Record<string, string>): Promise<RunningGateway> {
   const dataDirectory = environment.DATA_DIR ?? mkdtempSync(path.join(tmpdir(), 'streamgate-main-'));
   directories.push(dataDirectory);
-  const child = spawn(process.execPath, [MAIN], {
-    env: { PATH: process.env.PATH, HOST: '127.0.0.1', PORT: '0', DATA_DIR: dataDirectory, ...environment },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  createInterface({ input: child.stderr! }).on('line', (line) => stderr.push(line));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const url = await new Promise<string>((resolve, reject) => {
-    createInterface({ input: child.stdout! }).on('line', (line) => {
-      stdout.push(line);
-      if (line.startsWith('{')) {
-        const entry = JSON.parse(line) as { msg?: string; address?: string };
-        if (entry.msg === 'listening') resolve(entry.address!);
-      }
-    });
-    void exited.then((code) => reject(new Error(`exited with ${code}: ${stderr.join('\n')}`)));
-  });
-  return { child, url, stdout, stderr, exited };
+  return launchGateway({ DATA_DIR: dataDirectory, ...environment });
 }
 
 const post = (url: string, body: unknown, key = KEY) =>

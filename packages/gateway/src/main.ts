@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { runKeysCommand, UsageError } from './cli/keys-command.js';
 import { ConfigError, loadConfig } from './config.js';
 import { buildGateway } from './server.js';
 
@@ -46,10 +47,21 @@ async function main(): Promise<void> {
   process.on('SIGINT', stop);
 }
 
-main().catch((error: unknown) => {
+/** `streamgate keys ...`: manage API keys in the configured store, then exit. */
+async function keys(argv: string[]): Promise<void> {
+  const code = await runKeysCommand(argv, loadConfig(), { out: (text) => process.stdout.write(text.endsWith('\n') ? text : `${text}\n`) });
+  process.exitCode = code;
+}
+
+const [subcommand, ...subcommandArguments] = process.argv.slice(2);
+(subcommand === 'keys' ? keys(subcommandArguments) : main()).catch((error: unknown) => {
   if (error instanceof ConfigError) {
     process.stderr.write(`${error.message}\n`);
     process.exit(78);
+  }
+  if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+    process.stderr.write(`${(error as Error).message}\n`);
+    process.exit(64);
   }
   process.stderr.write(`streamgate failed to start: ${(error as Error).stack ?? String(error)}\n`);
   process.exit(1);

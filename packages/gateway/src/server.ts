@@ -1,34 +1,40 @@
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import type { DestinationStream } from 'pino';
+import fastifyCors from '@fastify/cors';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import fastifyWebsocket from '@fastify/websocket';
 import { REQUEST_ID_PATTERN } from '@streamgate/protocol';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, validatorCompiler } from 'fastify-type-provider-zod';
-import { generateDevelopmentKey, StaticApiKeys } from './access/api-keys.js';
+import { createAccessServices, type AccessServices } from './access/access-services.js';
 import type { GatewayConfig } from './config.js';
 import { ChatEngine } from './engine/chat-engine.js';
-import { LogUsageSink } from './engine/log-usage-sink.js';
 import type { UsageSink } from './engine/usage-record.js';
 import { GatewayError } from './errors.js';
 import { requireKeys } from './http/authenticate.js';
 import { errorHandler, sendError } from './http/error-handler.js';
+import { serializeRequest } from './http/log-serializers.js';
 import { RouteTable } from './http/route-table.js';
 import { buildModels } from './routing/build-models.js';
 import { MediaModels } from './routing/media-models.js';
 import { ModelRegistry, type ModelEntry } from './routing/model-registry.js';
 import { ProviderDirectory } from './routing/provider-directory.js';
 import { MemorySessionStore } from './stores/memory-session-store.js';
+import type { KeyStore } from './stores/keys/key-store.js';
 import type { SessionStore } from './stores/session-store.js';
 import { SqliteSessionStore } from './stores/sqlite-session-store.js';
 import { registerBedrockRoutes } from './transports/bedrock/bedrock-routes.js';
+import type { UsageStore } from './stores/usage/usage-store.js';
+import { registerKeyRoutes } from './transports/admin/keys-routes.js';
 import { registerChatRoute } from './transports/rest/chat-route.js';
 import { registerSessionRoutes } from './transports/rest/sessions-routes.js';
+import { registerUsageRoute } from './transports/rest/usage-route.js';
 import { registerChatStreamRoute } from './transports/sse/chat-stream-route.js';
 import { registerHealthRoutes } from './transports/system/health-routes.js';
 import type { ChatConnection } from './transports/websocket/chat-connection.js';
+import { registerTicketRoute } from './transports/websocket/ticket-route.js';
 import { registerWebSocketRoutes } from './transports/websocket/websocket-routes.js';
 
 export { loadConfig, type GatewayConfig } from './config.js';
@@ -43,6 +49,10 @@ export interface GatewayOverrides {
   random?: () => number;
   sessions?: SessionStore;
   usage?: UsageSink;
+  /** Managed API keys (default: from KEY_STORE). */
+  keyStore?: KeyStore;
+  /** Where usage records are kept and `GET /v1/usage` reads (default: from USAGE_STORE). */
+  usageStore?: UsageStore;
   /** Where log lines go (default: stdout). */
   logStream?: DestinationStream;
 }
@@ -53,7 +63,9 @@ export interface Gateway {
   registry: ModelRegistry;
   sessions: SessionStore;
   usage: UsageSink;
-  /** The random key made at start-up when `API_KEYS` is empty. */
+  /** Keys, tickets, rate limits, budgets, usage store. */
+  access: AccessServices;
+  /** The random key made at start-up when no credential is configured (no API_KEYS, ADMIN_API_KEY, JWT or managed key). */
   developmentKey?: string;
   /** Drains streams (up to the configured timeout), closes sockets with 1001, flushes and closes stores. */
   shutdown(): Promise<{ drained: boolean }>;
@@ -67,6 +79,8 @@ export async function buildGateway(config: GatewayConfig, overrides: GatewayOver
     logger: {
       level: config.logLevel,
       redact: { paths: ['req.headers.authorization', 'req.headers["x-api-key"]', 'req.headers.cookie'], censor: '[redacted]' },
+      // The URL without secrets: a WebSocket `?ticket=` never reaches the logs.
+      serializers: { req: serializeRequest },
       ...(overrides.logStream ? { stream: overrides.logStream } : {}),
     },
     bodyLimit: config.bodyLimitBytes,
@@ -79,16 +93,20 @@ export async function buildGateway(config: GatewayConfig, overrides: GatewayOver
     routerOptions: { maxParamLength: 1024 },
     forceCloseConnections: true,
     return503OnClosing: true,
+    trustProxy: config.access.trustProxy,
   });
 
-  const developmentKey = config.apiKeys.length === 0 ? generateDevelopmentKey() : undefined;
-  const keys = new StaticApiKeys(developmentKey ? [developmentKey] : config.apiKeys);
   const sessions =
     overrides.sessions ??
     (config.sessionStore === 'sqlite'
       ? new SqliteSessionStore({ file: path.join(config.dataDirectory, 'streamgate.db'), ttlSeconds: config.sessionTtlSeconds })
       : new MemorySessionStore({ maxSessions: config.memorySessionLimit, ttlSeconds: config.sessionTtlSeconds }));
-  const usage = overrides.usage ?? new LogUsageSink(app.log.child({ component: 'usage' }));
+  const access = await createAccessServices(config, app.log, {
+    ...(overrides.keyStore ? { keyStore: overrides.keyStore } : {}),
+    ...(overrides.usageStore ? { usageStore: overrides.usageStore } : {}),
+    ...(overrides.usage ? { usage: overrides.usage } : {}),
+  });
+  const { usage, developmentKey } = access;
   const built = overrides.models
     ? undefined
     : buildModels(config.upstreams, config.simulator, {
@@ -110,6 +128,7 @@ export async function buildGateway(config: GatewayConfig, overrides: GatewayOver
     sessions,
     usage,
     historyTurns: config.sessionHistoryTurns,
+    admission: access.admission,
     onInternalError: (error, requestId) => app.log.error({ err: error, requestId }, 'stream failed inside the gateway'),
   });
   const connections = new Set<ChatConnection>();
@@ -134,7 +153,18 @@ export async function buildGateway(config: GatewayConfig, overrides: GatewayOver
     reply.header('x-request-id', request.id);
   });
   routes.attach(app);
-  requireKeys(app, keys, PUBLIC_PREFIXES);
+  requireKeys(app, { authenticator: access.authenticator, tickets: access.tickets, limiter: access.limiter, publicPrefixes: PUBLIC_PREFIXES });
+  if (config.access.corsOrigins.length > 0) {
+    // Closed unless configured: the web app served by the gateway itself is same-origin and needs no CORS.
+    await app.register(fastifyCors, {
+      origin: config.access.corsOrigins.includes('*') ? '*' : config.access.corsOrigins,
+      methods: ['GET', 'POST', 'PATCH', 'DELETE', 'OPTIONS'],
+      allowedHeaders: ['content-type', 'authorization', 'x-api-key', 'x-request-id', 'last-event-id'],
+      exposedHeaders: ['x-request-id', 'x-session-id', 'ratelimit-limit', 'ratelimit-remaining', 'ratelimit-reset', 'ratelimit-policy', 'retry-after'],
+      credentials: false,
+      maxAge: 600,
+    });
+  }
 
   await app.register(fastifySwagger, {
     openapi: {
@@ -160,7 +190,7 @@ export async function buildGateway(config: GatewayConfig, overrides: GatewayOver
   app.get('/openapi.json', { config: { public: true }, schema: { hide: true } }, async function openapi() {
     return app.swagger();
   });
-  registerHealthRoutes(app, engine, sessions, providerDirectory);
+  registerHealthRoutes(app, engine, sessions, providerDirectory, access.readiness);
   registerChatRoute(app, engine);
   registerChatStreamRoute(app, engine, config.heartbeatIntervalMs);
   registerSessionRoutes(app, sessions);
@@ -174,12 +204,16 @@ export async function buildGateway(config: GatewayConfig, overrides: GatewayOver
     heartbeatIntervalMs: config.heartbeatIntervalMs,
     timeoutMs: config.upstreams.routing.timeoutMs,
   });
+  registerTicketRoute(app, access.tickets, config.access.ticketTtlSeconds);
+  registerUsageRoute(app, access.usageStore, access.usageWriter);
+  registerKeyRoutes(app, access.keys, registry);
   registerWebSocketRoutes(app, {
     engine,
     heartbeatIntervalMs: config.heartbeatIntervalMs,
     maxConcurrentRequests: config.websocketMaxConcurrentRequests,
     highWaterBytes: config.streamHighWaterBytes,
     connections,
+    limiter: access.limiter,
   });
   await app.ready();
 
@@ -196,12 +230,12 @@ export async function buildGateway(config: GatewayConfig, overrides: GatewayOver
       for (const connection of connections) connection.goAway();
       await app.close();
       await engine.waitForIdle(config.drainTimeoutMs);
-      await usage.flush();
+      await access.close();
       await sessions.close();
       await built?.close();
       app.log.info({ drained }, 'stopped');
       return { drained };
     })());
 
-  return { app, engine, registry, sessions, usage, ...(developmentKey ? { developmentKey } : {}), shutdown };
+  return { app, engine, registry, sessions, usage, access, ...(developmentKey ? { developmentKey } : {}), shutdown };
 }

@@ -17,7 +17,17 @@ export type ServerFrame =
       usage: WireUsage;
       metrics: WireMetrics;
     }
-  | { event: 'error'; request_id?: string; seq?: number; code: ErrorCode; message: string; retryable: boolean }
+  | {
+      event: 'error';
+      request_id?: string;
+      seq?: number;
+      code: ErrorCode;
+      message: string;
+      retryable: boolean;
+      /** With `rate_limited`: when a retry may succeed. */
+      retry_after_ms?: number;
+      details?: unknown;
+    }
   | { event: 'pong'; timestamp: number };
 
 export type ServerFrameEvent = ServerFrame['event'];

@@ -3,10 +3,11 @@ import type { ErrorEvent, StopReason, StreamEvent, Usage } from '@streamgate/pro
 import { GatewayError, toGatewayError } from '../errors.js';
 import type { ChatMessage } from '../providers/chat-model.js';
 import { estimateTokens } from '../providers/simulator/simulator-reply.js';
-import type { ModelRegistry, ResolvedModel } from '../routing/model-registry.js';
+import { costOf, type ModelRegistry, type ResolvedModel } from '../routing/model-registry.js';
 import type { SessionStore, SessionTurn } from '../stores/session-store.js';
+import type { Admission, AdmissionGrant } from './admission.js';
 import type { ChatRequest } from './chat-request.js';
-import type { UsageOutcome, UsageSink } from './usage-record.js';
+import type { UsageOutcome, UsageRecord, UsageSink } from './usage-record.js';
 
 export interface ChatEngineOptions {
   registry: ModelRegistry;
@@ -16,6 +17,8 @@ export interface ChatEngineOptions {
   historyTurns: number;
   /** Told about failures that are the gateway's own fault (`internal_error`). */
   onInternalError?: (error: unknown, requestId: string) => void;
+  /** Allowed models, budgets, token and concurrency limits; absent: every request is admitted. */
+  admission?: Admission;
 }
 
 /** An admitted request: its ids, and its events to pull. */
@@ -67,7 +70,9 @@ export class ChatEngine {
     }
     const history: ChatMessage[] =
       request.history ?? (await this.options.sessions.recentTurns(sessionId, ownerId, this.options.historyTurns));
-    const events = this.run(request, signal, resolved, sessionId, history, admittedAt);
+    // Last, so that nothing can fail between taking a grant (a concurrency slot) and the stream that returns it.
+    const grant = await this.options.admission?.admit(request, resolved);
+    const events = this.run(request, signal, resolved, sessionId, history, admittedAt, grant);
     return { requestId: request.requestId, sessionId, model: resolved.id, [Symbol.asyncIterator]: () => events };
   }
 
@@ -78,6 +83,7 @@ export class ChatEngine {
     sessionId: string,
     history: ChatMessage[],
     admittedAt: number,
+    grant: AdmissionGrant | undefined,
   ): AsyncGenerator<StreamEvent> {
     const controller = new AbortController();
     const forwardAbort = () => controller.abort(signal.reason);
@@ -163,7 +169,7 @@ export class ChatEngine {
       }
       outcome ??= 'cancelled';
       try {
-        await this.finish(request, resolved, sessionId, messages, chunks, finish, ttftMs, admittedAt, startedAt, outcome, failure);
+        await this.finish(request, resolved, sessionId, messages, chunks, finish, ttftMs, admittedAt, startedAt, outcome, failure, grant);
       } finally {
         this.active.delete(entry);
         markFinished();
@@ -183,26 +189,33 @@ export class ChatEngine {
     startedAt: string,
     outcome: UsageOutcome,
     failure: GatewayError | undefined,
+    grant: AdmissionGrant | undefined,
   ): Promise<void> {
     const now = new Date().toISOString();
     const reply = chunks.join('');
     const usage = finish?.usage;
-    this.options.usage.record({
+    const inputTokens = usage?.inputTokens ?? estimateTokens(messages.map((message) => message.content).join('\n'));
+    const outputTokens = usage?.outputTokens ?? chunks.length;
+    const record: UsageRecord = {
       requestId: request.requestId,
       keyId: request.caller.keyId,
+      ...(request.caller.userId !== undefined ? { userId: request.caller.userId } : {}),
       sessionId,
       model: resolved.id,
       provider: resolved.provider,
       transport: request.transport,
-      inputTokens: usage?.inputTokens ?? estimateTokens(messages.map((message) => message.content).join('\n')),
-      outputTokens: usage?.outputTokens ?? chunks.length,
+      inputTokens,
+      outputTokens,
       ttftMs: ttftMs === null ? null : round(ttftMs),
       totalMs: round(performance.now() - admittedAt),
       ...(finish?.upstreamLatencyMs !== undefined ? { upstreamLatencyMs: finish.upstreamLatencyMs } : {}),
       outcome,
       ...(failure ? { errorCode: failure.code } : {}),
+      costUsd: costOf(resolved.price, inputTokens, outputTokens),
       startedAt,
-    });
+    };
+    this.options.usage.record(record);
+    grant?.finish(record);
     const status: SessionTurn['status'] = outcome === 'completed' ? 'complete' : outcome === 'cancelled' ? 'cancelled' : 'failed';
     await this.options.sessions.append(sessionId, request.caller.keyId, [
       { role: 'user', content: request.message, createdAt: startedAt, requestId: request.requestId, status: 'complete' },
@@ -233,6 +246,7 @@ export class ChatEngine {
   }
 }
 
+/** Dollars, from the model's per-million-token prices; rounded to a millionth of a cent. */
 function abortReason(signal: AbortSignal): GatewayError {
   return signal.reason instanceof GatewayError ? signal.reason : new GatewayError('cancelled');
 }

@@ -1,12 +1,22 @@
 import type { SimulateOptions } from '@streamgate/protocol';
 import type { ChatMessage } from '../providers/chat-model.js';
+import type { KeyBudget, KeyLimits } from '../stores/keys/key-store.js';
 
 export type Transport = 'rest' | 'sse' | 'websocket';
 
 /** Who is asking: the identity that owns sessions and is billed in usage records. */
 export interface Caller {
-  /** A stable, non-secret id of the API key (a prefix of its hash). */
+  /** A stable, non-secret id of the API key (a prefix of its hash, `key_...` for managed keys, `jwt:<user>` for tokens). */
   keyId: string;
+  /** The end user, from a JWT's user claim. */
+  userId?: string;
+  /** The admin credential (`ADMIN_API_KEY`): the admin API, everyone's usage. */
+  admin?: boolean;
+  /** Models the caller may use; undefined or null: every model. */
+  allowedModels?: readonly string[] | null;
+  /** Its own limits, over the defaults. */
+  limits?: KeyLimits;
+  budget?: KeyBudget | null;
 }
 
 /** A chat request as the engine sees it, whichever transport it came over. */

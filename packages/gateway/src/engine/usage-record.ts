@@ -10,6 +10,8 @@ export type UsageOutcome = 'completed' | 'partial' | 'failed' | 'cancelled';
 export interface UsageRecord {
   requestId: string;
   keyId: string;
+  /** The end user, for JWT callers. */
+  userId?: string;
   sessionId: string;
   model: string;
   provider: string;
@@ -22,6 +24,8 @@ export interface UsageRecord {
   upstreamLatencyMs?: number;
   outcome: UsageOutcome;
   errorCode?: string;
+  /** Cost in US dollars from the model's prices (0 when the model has none). */
+  costUsd: number;
   startedAt: string;
 }
 

@@ -16,6 +16,8 @@ const FASTIFY_CODES: Record<string, ErrorCode> = {
 export function sendError(reply: FastifyReply, error: GatewayError, requestId: string): FastifyReply {
   const body: ErrorBody = { error: { code: error.code, message: error.message, request_id: requestId } };
   if (error.details !== undefined) body.error.details = error.details;
+  const retryAfter = (error.details as { retry_after_seconds?: unknown } | undefined)?.retry_after_seconds;
+  if (error.code === 'rate_limited' && typeof retryAfter === 'number') reply.header('retry-after', String(retryAfter));
   return reply.code(error.status).type('application/json; charset=utf-8').send(body);
 }
 

@@ -7,6 +7,13 @@ export interface ModelPrice {
   outputPerMillion: number;
 }
 
+/** What a call cost in US dollars, from its price (zero without one), to 1e-8 dollars. */
+export function costOf(price: ModelPrice | undefined, inputTokens: number, outputTokens: number): number {
+  if (!price) return 0;
+  const cost = (inputTokens * price.inputPerMillion + outputTokens * price.outputPerMillion) / 1_000_000;
+  return Math.round(cost * 1e8) / 1e8;
+}
+
 export interface ModelEntry {
   /** The public id clients send as `model`. */
   id: string;

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
-import { integer } from '../config-values.js';
+import { integer } from '../env-values.js';
 import type { AwsSettings } from '../providers/aws/aws-settings.js';
 import { readModelsFile, type ModelSpec, type ModelsFile } from './models-file.js';
 

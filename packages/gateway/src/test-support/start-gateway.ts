@@ -34,6 +34,8 @@ export async function startGateway(
     PORT: '0',
     API_KEYS: TEST_KEY,
     SESSION_STORE: 'memory',
+    KEY_STORE: 'memory',
+    USAGE_STORE: 'memory',
     LOG_LEVEL: 'info',
     ...environment,
   });

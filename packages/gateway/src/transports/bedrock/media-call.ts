@@ -1,6 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { UsageSink } from '../../engine/usage-record.js';
 import { GatewayError, toGatewayError } from '../../errors.js';
+import { costOf, type ModelPrice } from '../../routing/model-registry.js';
 import { abortOnClientClose } from '../rest/abort-on-close.js';
 
 /**
@@ -10,7 +11,7 @@ import { abortOnClientClose } from '../rest/abort-on-close.js';
 export async function runMediaCall<T>(
   request: FastifyRequest,
   reply: FastifyReply,
-  options: { usage: UsageSink; model: string; provider: string; timeoutMs: number },
+  options: { usage: UsageSink; model: string; provider: string; price?: ModelPrice; timeoutMs: number },
   call: (signal: AbortSignal) => Promise<{ result: T; inputTokens: number }>,
 ): Promise<T> {
   const clientSignal = abortOnClientClose(reply);
@@ -36,6 +37,7 @@ export async function runMediaCall<T>(
     options.usage.record({
       requestId: request.id,
       keyId: request.caller.keyId,
+      ...(request.caller.userId !== undefined ? { userId: request.caller.userId } : {}),
       sessionId: '',
       model: options.model,
       provider: options.provider,
@@ -46,6 +48,7 @@ export async function runMediaCall<T>(
       totalMs: Math.round((performance.now() - began) * 100) / 100,
       outcome,
       ...(errorCode ? { errorCode } : {}),
+      costUsd: costOf(options.price, inputTokens, 0),
       startedAt,
     });
   }

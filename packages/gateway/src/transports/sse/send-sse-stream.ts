@@ -11,7 +11,9 @@ export async function sendSseStream(reply: FastifyReply, stream: ChatStream, hea
   reply.hijack();
   const response = reply.raw;
   response.socket?.setNoDelay(true);
+  // Headers set by hooks (CORS, RateLimit-*) are on the reply; a hijacked response must carry them itself.
   response.writeHead(200, {
+    ...(reply.getHeaders() as Record<string, string>),
     'content-type': 'text/event-stream; charset=utf-8',
     'cache-control': 'no-cache, no-transform',
     connection: 'keep-alive',

@@ -5,7 +5,11 @@ import type { ChatEngine } from '../../engine/chat-engine.js';
 import type { ProviderDirectory } from '../../routing/provider-directory.js';
 import type { SessionStore } from '../../stores/session-store.js';
 
-const checkSchema = z.object({ status: z.enum(['ok', 'error']), message: z.string().optional() });
+const checkSchema = z.object({
+  status: z.enum(['ok', 'degraded', 'error']).describe('`degraded`: serving, with a fallback'),
+  message: z.string().optional(),
+  details: z.record(z.string(), z.unknown()).optional(),
+});
 
 const readySchema = z.object({
   status: z.enum(['ready', 'not_ready', 'draining']),
@@ -26,13 +30,19 @@ const readySchema = z.object({
 });
 
 /** `/health` (the process is up) and `/ready` (it can serve: each dependency's state). No key needed. */
-export function registerHealthRoutes(app: FastifyInstance, engine: ChatEngine, sessions: SessionStore, providers: ProviderDirectory): void {
+export function registerHealthRoutes(
+  app: FastifyInstance,
+  engine: ChatEngine,
+  sessions: SessionStore,
+  providers: ProviderDirectory,
+  moreChecks?: () => Promise<Record<string, z.infer<typeof checkSchema>>>,
+): void {
   const typed = app.withTypeProvider<ZodTypeProvider>();
 
   typed.get(
     '/health',
     {
-      config: { public: true },
+      config: { public: true, rateLimit: false },
       schema: { summary: 'Liveness', tags: ['system'], response: { 200: z.object({ status: z.literal('ok') }) } },
     },
     async function health() {
@@ -43,7 +53,7 @@ export function registerHealthRoutes(app: FastifyInstance, engine: ChatEngine, s
   typed.get(
     '/ready',
     {
-      config: { public: true },
+      config: { public: true, rateLimit: false },
       schema: { summary: 'Readiness, with each dependency', tags: ['system'], response: { 200: readySchema, 503: readySchema } },
     },
     async function ready(_request, reply) {
@@ -54,8 +64,9 @@ export function registerHealthRoutes(app: FastifyInstance, engine: ChatEngine, s
       } catch (error) {
         checks.sessions = { status: 'error', message: (error as Error).message };
       }
+      if (moreChecks) Object.assign(checks, await moreChecks());
       const providerStates = await providers.states();
-      const healthy = Object.values(checks).every((check) => check.status === 'ok');
+      const healthy = Object.values(checks).every((check) => check.status !== 'error');
       const status = engine.isDraining ? 'draining' : healthy ? 'ready' : 'not_ready';
       return reply.code(status === 'ready' ? 200 : 503).send({ status, checks, providers: providerStates, active_streams: engine.activeCount });
     },

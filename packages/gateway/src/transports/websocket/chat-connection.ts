@@ -4,6 +4,8 @@ import type { FastifyBaseLogger } from 'fastify';
 import WebSocket from 'ws';
 import type { ChatEngine } from '../../engine/chat-engine.js';
 import type { Caller } from '../../engine/chat-request.js';
+import type { RateLimiter } from '../../access/rate-limit/rate-limiter.js';
+import { rateLimited } from '../../access/rate-limit/rate-limiter.js';
 import { GatewayError, toGatewayError } from '../../errors.js';
 import { toChatRequest } from '../rest/chat-body.js';
 import { wirePayload } from '../wire.js';
@@ -19,6 +21,8 @@ export interface ChatConnectionOptions {
   highWaterBytes: number;
   /** Set for `/ws/sessions/{id}/chat`: every request on the socket belongs to this session. */
   boundSessionId?: string;
+  /** Each chat frame is a request: it counts against the caller's requests per window. */
+  limiter?: RateLimiter;
 }
 
 /** Close code 1001 (going away): the server is shutting down; reconnect, ideally elsewhere. */
@@ -118,6 +122,10 @@ export class ChatConnection {
 
   private async run(requestId: string, body: Parameters<typeof toChatRequest>[0], controller: AbortController): Promise<void> {
     try {
+      const decision = await this.options.limiter?.checkRequest(this.options.caller);
+      if (decision && !decision.allowed) {
+        throw rateLimited('requests', decision.resetSeconds * 1000, `This key may make ${decision.limit} requests per ${decision.windowSeconds} s.`);
+      }
       const stream = await this.options.engine.open(toChatRequest(body, requestId, this.options.caller, 'websocket'), controller.signal);
       let seq = 0;
       for await (const event of stream) {
@@ -150,6 +158,9 @@ export class ChatConnection {
   private sendError(error: GatewayError, requestId?: string): void {
     const frame: ServerFrame = { event: 'error', code: error.code, message: error.message, retryable: error.retryable };
     if (requestId !== undefined) frame.request_id = requestId;
+    const retryAfterMs = (error.details as { retry_after_ms?: unknown } | undefined)?.retry_after_ms;
+    if (typeof retryAfterMs === 'number') frame.retry_after_ms = retryAfterMs;
+    if (error.details !== undefined) frame.details = error.details;
     this.send(frame);
   }
 }

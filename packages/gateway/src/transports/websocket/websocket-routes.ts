@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { RateLimiter } from '../../access/rate-limit/rate-limiter.js';
 import type { ChatEngine } from '../../engine/chat-engine.js';
 import { GatewayError } from '../../errors.js';
 import { errorResponseSchema, sessionParamsSchema } from '../schemas.js';
@@ -12,13 +13,16 @@ export interface WebSocketRouteOptions {
   highWaterBytes: number;
   /** Every open connection, so that shutdown can close them with 1001. */
   connections: Set<ChatConnection>;
+  /** Counts each chat frame against the caller's requests per window. */
+  limiter?: RateLimiter;
 }
 
 const FRAMES = [
   'Client frames: `{"message", "session_id"?, "model"?, "request_id"?, "system"?, "max_tokens"?, "temperature"?, "simulate"?}`,',
   '`{"type":"cancel","request_id"}`, `{"type":"ping"}`.',
   'Server frames: `connected`, then per request `start`, `message` (`content`), `trace`, `done` or `error`, each with',
-  '`request_id` and a per-request `seq`; `pong` answers a ping. Auth: `X-API-Key` or `Authorization: Bearer` on the upgrade request.',
+  '`request_id` and a per-request `seq`; `pong` answers a ping. Auth: `X-API-Key` or `Authorization: Bearer` on the upgrade request,',
+  'or (browsers) a single-use `?ticket=` from `POST /v1/ws/tickets`.',
 ].join(' ');
 
 /** `WS /v1/ws/chat` and `WS /ws/sessions/{session_id}/chat`. Keys and session ids are checked before the upgrade. */
@@ -36,6 +40,7 @@ export function registerWebSocketRoutes(app: FastifyInstance, options: WebSocket
       heartbeatIntervalMs: options.heartbeatIntervalMs,
       maxConcurrentRequests: options.maxConcurrentRequests,
       highWaterBytes: options.highWaterBytes,
+      ...(options.limiter ? { limiter: options.limiter } : {}),
       ...(boundSessionId !== undefined ? { boundSessionId } : {}),
     });
     options.connections.add(connection);

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-/** An integer environment variable with a default and bounds; the error names the variable. */
+/** An optional integer variable in `[min, max]`; the error names the variable and the value. */
 export const integer = (name: string, fallback: number, min: number, max: number) =>
   z
     .string()
@@ -15,7 +15,7 @@ export const integer = (name: string, fallback: number, min: number, max: number
       return parsed;
     });
 
-/** A comma-separated list; blanks dropped. */
+/** A comma-separated list; blanks are ignored. */
 export const list = z
   .string()
   .optional()
@@ -25,3 +25,11 @@ export const list = z
       .map((item) => item.trim())
       .filter((item) => item.length > 0),
   );
+
+/** Every problem with the environment, each naming its variable. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
+    this.name = 'ConfigError';
+  }
+}

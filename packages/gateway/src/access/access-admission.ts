@@ -1,0 +1,41 @@
+import type { FastifyBaseLogger } from 'fastify';
+import type { Admission, AdmissionGrant } from '../engine/admission.js';
+import type { ChatRequest } from '../engine/chat-request.js';
+import { GatewayError } from '../errors.js';
+import type { ResolvedModel } from '../routing/model-registry.js';
+import type { BudgetTracker } from './budgets.js';
+import type { KeyManager } from './key-manager.js';
+import type { RateLimiter } from './rate-limit/rate-limiter.js';
+
+/**
+ * The engine's admission for keys and users: the key's allowed models, its budget, then its token and
+ * concurrency limits (requests per window are counted earlier, per HTTP request or WebSocket frame).
+ */
+export class AccessAdmission implements Admission {
+  constructor(
+    private readonly limiter: RateLimiter,
+    private readonly budgets: BudgetTracker,
+    private readonly logger: FastifyBaseLogger,
+    private readonly keys?: KeyManager,
+  ) {}
+
+  async admit(request: ChatRequest, model: ResolvedModel): Promise<AdmissionGrant> {
+    const caller = request.caller;
+    // A WebSocket outlives the check at its upgrade: a managed key revoked since then starts nothing new.
+    if (this.keys && caller.keyId.startsWith('key_')) await this.keys.assertActive(caller.keyId);
+    const allowed = caller.allowedModels;
+    if (allowed && !allowed.includes(model.id) && !(request.model !== undefined && allowed.includes(request.model))) {
+      throw new GatewayError('model_not_allowed', `This key may not use "${model.id}"; it may use ${allowed.join(', ') || 'no model'}.`, {
+        details: { allowed_models: allowed },
+      });
+    }
+    await this.budgets.check(caller);
+    const lease = await this.limiter.admitStream(caller);
+    return {
+      finish: (record) => {
+        lease?.release(record.inputTokens + record.outputTokens);
+        this.budgets.add(caller, record.costUsd).catch((error: unknown) => this.logger.warn({ err: error, keyId: caller.keyId }, 'could not count spend towards a budget'));
+      },
+    };
+  }
+}

@@ -1,0 +1,61 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { freePort, waitForLine } from './free-port.js';
+
+const REDIS_BINARY = process.env.REDIS_SERVER_BIN ?? '/usr/bin/redis-server';
+
+/**
+ * A real `redis-server` on 127.0.0.1 with an ephemeral port and its own temporary directory, for
+ * integration tests. `stop()` and `start()` simulate an outage on the same port.
+ */
+export class TestRedis {
+  private child: ChildProcess | undefined;
+  private output: string[] = [];
+
+  private constructor(
+    readonly port: number,
+    private readonly directory: string,
+  ) {}
+
+  get url(): string {
+    return `redis://127.0.0.1:${this.port}`;
+  }
+
+  static async start(): Promise<TestRedis> {
+    if (!existsSync(REDIS_BINARY)) {
+      throw new Error(`${REDIS_BINARY} is missing: install it with "apt-get install -y redis-server" (.ci/run does).`);
+    }
+    const server = new TestRedis(await freePort(), mkdtempSync(path.join(tmpdir(), 'streamgate-redis-')));
+    await server.start();
+    return server;
+  }
+
+  async start(): Promise<void> {
+    this.output = [];
+    const child = spawn(
+      REDIS_BINARY,
+      ['--port', String(this.port), '--bind', '127.0.0.1', '--dir', this.directory, '--save', '', '--appendonly', 'no', '--protected-mode', 'yes'],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    child.stdout!.on('data', (chunk: Buffer) => this.output.push(chunk.toString()));
+    this.child = child;
+    await waitForLine(child, (line) => line.includes('Ready to accept connections'), 10_000, () => this.output.join(''));
+  }
+
+  /** Stops the server (SIGKILL: an outage, not a clean shutdown) and waits for it to exit. */
+  async stop(): Promise<void> {
+    const child = this.child;
+    this.child = undefined;
+    if (!child || child.exitCode !== null) return;
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGKILL');
+    await exited;
+  }
+
+  async close(): Promise<void> {
+    await this.stop();
+    rmSync(this.directory, { recursive: true, force: true });
+  }
+}
