@@ -29,3 +29,23 @@ export interface DeletedSessionBody {
   session_id: string;
   deleted: true;
 }
+
+/** One message of a conversation, in the camelCase form that TypeScript code (store, client) works with. */
+export interface SessionTurn {
+  role: 'user' | 'assistant';
+  content: string;
+  /** ISO 8601. */
+  createdAt: string;
+  requestId: string;
+  /** For assistant turns: whether the reply completed, failed part-way or was cancelled. */
+  status: 'complete' | 'failed' | 'cancelled';
+  model?: string;
+}
+
+/** A session and its history, oldest turn first (camelCase form of {@link SessionBody}). */
+export interface Session {
+  sessionId: string;
+  createdAt: string;
+  updatedAt: string;
+  turns: SessionTurn[];
+}
