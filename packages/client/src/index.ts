@@ -11,7 +11,7 @@ export type { HttpClientOptions, Provider } from './http/http-client.js';
 export { SessionsApi } from './sessions/sessions-api.js';
 export type { CreatedSession, Session, SessionTurn } from './sessions/session.js';
 export { WebSocketConnection } from './websocket/websocket-connection.js';
-export type { ConnectionClose, ConnectionEvents, ConnectionState, ConnectionStateChange } from './websocket/websocket-connection.js';
+export type { ConnectionClose, ConnectionEvents, ConnectionState, ConnectionStateChange } from './websocket/connection-events.js';
 export type { ReconnectOptions } from './websocket/backoff.js';
 export type { KeepAliveOptions } from './websocket/keep-alive.js';
 export type { WebSocketConstructor, WebSocketLike } from './websocket/websocket-like.js';

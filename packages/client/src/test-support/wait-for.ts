@@ -15,8 +15,3 @@ export function waitFor<Name extends keyof ConnectionEvents>(
   });
 }
 
-/** Resolves once the connection is open (at once if it already is). */
-export function waitForOpen(connection: WebSocketConnection): Promise<unknown> {
-  if (connection.state === 'open') return Promise.resolve();
-  return waitFor(connection, 'state', (change) => change.state === 'open');
-}

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import type { ChatStream, ConnectionStateChange } from '../index.js';
 import { startTcpProxy } from '../test-support/tcp-proxy.js';
 import { startClientTestGateway } from '../test-support/test-gateway.js';
-import { waitFor, waitForOpen } from '../test-support/wait-for.js';
+import { waitFor } from '../test-support/wait-for.js';
 
 const slow = { outputTokens: 10_000, tokensPerSecond: 100 };
 
@@ -111,7 +111,7 @@ test('with reconnect off, a drop closes the connection for good', { timeout: 15_
   const gateway = await startClientTestGateway();
   t.after(() => gateway.close());
   const connection = gateway.client({ websocket: { reconnect: false } }).connect();
-  await waitForOpen(connection);
+  await connection.ready();
   const closed = waitFor(connection, 'state', (change) => change.state === 'closed');
   for (const socket of gateway.gateway.app.websocketServer.clients) socket.terminate();
   await closed;
@@ -121,6 +121,6 @@ test('with reconnect off, a drop closes the connection for good', { timeout: 15_
   assert.equal(refused.error.code, 'connection_closed');
   assert.match(refused.error.message, /close code 1006/);
   connection.reconnect();
-  await waitForOpen(connection);
+  await connection.ready();
   assert.equal((await connection.stream({ message: 'revived' }).result).status, 'complete');
 });

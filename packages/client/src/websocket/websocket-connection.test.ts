@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import type { ChatStreamEvent, ConnectionStateChange } from '../index.js';
+import WebSocket from 'ws';
+import type { ChatStreamEvent, ConnectionStateChange, WebSocketConnection } from '../index.js';
 import { startClientTestGateway, type ClientTestGateway } from '../test-support/test-gateway.js';
-import { waitFor, waitForOpen } from '../test-support/wait-for.js';
+import { waitFor } from '../test-support/wait-for.js';
 
 let gateway: ClientTestGateway;
 before(async () => (gateway = await startClientTestGateway()));
@@ -88,6 +89,7 @@ test('a failure mid-stream is a typed error after the tokens that arrived', { ti
 test('a bad key fails the request with unauthorized and closes the connection for good', { timeout: 10_000 }, async () => {
   const connection = gateway.client({ apiKey: 'wrong' }).connect();
   const closed = waitFor(connection, 'state', (change) => change.state === 'closed');
+  const ready = assert.rejects(connection.ready(), { code: 'unauthorized' });
   const result = await connection.stream({ message: 'Hello' }).result;
   assert.ok(result.status === 'failed');
   assert.equal(result.error.code, 'unauthorized');
@@ -95,6 +97,7 @@ test('a bad key fails the request with unauthorized and closes the connection fo
   assert.equal(result.error.retryable, false);
   const change = await closed;
   assert.equal(change.error?.code, 'unauthorized');
+  await ready;
   const later = await connection.stream({ message: 'Again' }).result;
   assert.ok(later.status === 'failed' && later.error.code === 'unauthorized', 'a closed connection refuses new requests with its reason');
 });
@@ -115,11 +118,37 @@ test('a socket bound to a session puts every request in it', { timeout: 10_000 }
 
 test('a request id already running on the connection is refused locally', { timeout: 10_000 }, async () => {
   const connection = gateway.client().connect();
-  await waitForOpen(connection);
+  await connection.ready();
   const first = connection.stream({ message: 'Slow', requestId: 'same-id', simulate: { ttftMs: 60_000 } });
   const second = await connection.stream({ message: 'Again', requestId: 'same-id' }).result;
   assert.ok(second.status === 'failed' && second.error.code === 'duplicate_request_id');
   connection.close();
   const firstResult = await first.result;
   assert.ok(firstResult.status === 'cancelled', 'closing the connection cancels what it carried');
+});
+
+test('closing while the socket is still connecting is quiet and final', { timeout: 10_000 }, async () => {
+  let connection: WebSocketConnection | undefined;
+  let constructed = false;
+  // Closes right after the socket is made, before its handshake can finish: `ws` then emits an
+  // error event, which must not surface as an uncaught exception.
+  class ClosedWhileConnecting extends WebSocket {
+    constructor(...parameters: ConstructorParameters<typeof WebSocket>) {
+      super(...parameters);
+      constructed = true;
+      queueMicrotask(() => connection?.close());
+    }
+  }
+  connection = gateway.client({ WebSocket: ClosedWhileConnecting }).connect();
+  const pending = connection.stream({ message: 'never sent' });
+  const result = await pending.result;
+  assert.ok(constructed);
+  assert.ok(result.status === 'cancelled');
+  assert.equal(connection.state, 'closed');
+  await assert.rejects(connection.ready(), { code: 'connection_closed' });
+});
+
+test('a malformed WebSocket URL closes the connection without retrying', { timeout: 10_000 }, async () => {
+  const connection = gateway.client({ websocket: { url: 'not a url' } }).connect();
+  await assert.rejects(connection.ready(), { code: 'connection_failed', retryable: false });
 });

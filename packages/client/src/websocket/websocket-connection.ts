@@ -6,36 +6,11 @@ import { Listeners } from '../shared/listeners.js';
 import { createRequestId } from '../shared/request-id.js';
 import { backoffDelay, resolveReconnectOptions, type ReconnectOptions } from './backoff.js';
 import { closedFor, handshakeFailure, lostRequestError, NON_RETRYABLE_CLOSE_CODES, type SocketClose } from './close-reasons.js';
+import type { ConnectionClose, ConnectionEvents, ConnectionState } from './connection-events.js';
 import { KeepAlive, type KeepAliveOptions } from './keep-alive.js';
 import { parseServerFrame } from './server-frame.js';
 import { RequestTable } from './request-table.js';
 import type { WebSocketConstructor, WebSocketLike } from './websocket-like.js';
-
-/** `connecting` (first attempt), `open`, `reconnecting` (waiting or retrying after a drop), `closed` (for good). */
-export type ConnectionState = 'connecting' | 'open' | 'reconnecting' | 'closed';
-
-export interface ConnectionStateChange {
-  state: ConnectionState;
-  previous: ConnectionState;
-  /** Consecutive failed attempts so far. */
-  attempt: number;
-  /** For `reconnecting`: the wait before the next attempt. */
-  delayMs?: number;
-  /** Why the connection is reconnecting or closed, when it was a failure. */
-  error?: StreamGateError;
-}
-
-/** A socket closed: its close code and reason, and whether the connection will reopen. */
-export interface ConnectionClose extends SocketClose {
-  willReconnect: boolean;
-}
-
-export interface ConnectionEvents {
-  state: ConnectionStateChange;
-  close: ConnectionClose;
-  /** Connection-level problems: the gateway's error frames without a request id, unreadable frames. */
-  error: StreamGateError;
-}
 
 export interface WebSocketConnectionOptions {
   /** WebSocket base URL (`ws://host:port`), or a function asked before every attempt (to fail over). */
@@ -114,6 +89,24 @@ export class WebSocketConnection {
     return this.requests.inFlight;
   }
 
+  /**
+   * Resolves once the connection is open (at once if it is); rejects with the reason if it closes
+   * for good first. Requests need not wait for it, but a comparison of transports should, so that
+   * the WebSocket's first request is not charged for the handshake.
+   */
+  ready(): Promise<void> {
+    if (this.currentState === 'open') return Promise.resolve();
+    if (this.currentState === 'closed') return Promise.reject(this.closedError);
+    return new Promise((resolve, reject) => {
+      const stop = this.on('state', ({ state, error }) => {
+        if (state !== 'open' && state !== 'closed') return;
+        stop();
+        if (state === 'open') resolve();
+        else reject(error ?? this.closedError);
+      });
+    });
+  }
+
   /** Listens for `state`, `close` or `error`; returns the function that stops listening. */
   on<Name extends keyof ConnectionEvents>(name: Name, listener: (value: ConnectionEvents[Name]) => void): () => void {
     return this.listeners.on(name, listener);
@@ -182,8 +175,7 @@ export class WebSocketConnection {
       socket = headers && Object.keys(headers).length > 0 ? new WebSocketClass(url, undefined, { headers }) : new WebSocketClass(url);
     } catch (error) {
       if (generation !== this.generation) return;
-      const failure = error instanceof StreamGateError ? error : new StreamGateError('connection_failed', `Could not open the WebSocket: ${String(error)}`, { cause: error });
-      this.lost(undefined, failure);
+      this.lost(undefined, attemptFailure(error));
       return;
     }
     this.socket = socket;
@@ -236,7 +228,9 @@ export class WebSocketConnection {
   }
 
   private detach(socket: WebSocketLike): void {
-    socket.onopen = socket.onmessage = socket.onerror = socket.onclose = null;
+    socket.onopen = socket.onmessage = socket.onclose = null;
+    // Closing a `ws` socket that is still connecting emits an error, which would be thrown without a listener.
+    socket.onerror = ignore;
     if (this.socket === socket) this.socket = undefined;
     if (this.openSocket === socket) {
       this.openSocket = undefined;
@@ -283,4 +277,17 @@ export class WebSocketConnection {
     this.currentState = state;
     this.listeners.emit('state', { state, previous, attempt: this.attempt, ...extra });
   }
+}
+
+function ignore(): void {}
+
+/** Why an attempt failed before a socket existed: the URL or ticket provider threw, or the URL is invalid. */
+function attemptFailure(error: unknown): StreamGateError {
+  if (error instanceof StreamGateError) return error;
+  // The WebSocket constructor throws a SyntaxError for a malformed URL: retrying cannot fix it.
+  const retryable = !(error instanceof SyntaxError);
+  return new StreamGateError('connection_failed', `Could not open the WebSocket: ${error instanceof Error ? error.message : String(error)}`, {
+    retryable,
+    cause: error,
+  });
 }
