@@ -1,10 +1,9 @@
 import type { CallOptions, ChatRequest, Transport } from './chat/chat-request.js';
 import type { CompletedChat } from './chat/chat-result.js';
-import { ChatStreamController, type ChatStream } from './chat/chat-stream.js';
+import { openChatStream, type ChatStream } from './chat/chat-stream.js';
 import { HttpClient, type HttpClientOptions, type Provider } from './http/http-client.js';
 import { chatOverRest } from './rest/rest-chat.js';
 import { SessionsApi } from './sessions/sessions-api.js';
-import { createRequestId } from './shared/request-id.js';
 import { chatOverSse } from './sse/sse-chat.js';
 import type { ReconnectOptions } from './websocket/backoff.js';
 import type { KeepAliveOptions } from './websocket/keep-alive.js';
@@ -109,7 +108,7 @@ export class StreamGateClient {
   stream(request: StreamRequest, options: CallOptions = {}): ChatStream {
     const { transport = 'sse', ...chatRequest } = request;
     if (transport === 'websocket') return this.connection().stream(chatRequest, options);
-    const controller = new ChatStreamController(chatRequest.requestId ?? createRequestId(), transport, options.signal);
+    const controller = openChatStream(chatRequest, transport, options.signal);
     if (transport === 'sse') chatOverSse(this.http, chatRequest, controller);
     else chatOverRest(this.http, chatRequest, controller);
     return controller.stream;

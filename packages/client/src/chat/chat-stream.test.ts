@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { ChatStreamEvent } from './chat-stream-event.js';
-import { ChatStreamController } from './chat-stream.js';
+import { ChatStreamController, openChatStream } from './chat-stream.js';
 
 const done = { type: 'done', stopReason: 'end_turn', usage: { inputTokens: 1, outputTokens: 2 }, metrics: { ttftMs: 1, totalMs: 2, outputTokensPerSecond: 1000 } } as const;
 
@@ -49,4 +49,14 @@ test('a stream can be iterated only once', () => {
   const controller = new ChatStreamController('r5', 'sse');
   controller.stream[Symbol.asyncIterator]();
   assert.throws(() => controller.stream[Symbol.asyncIterator](), TypeError);
+});
+
+test('a malformed request id fails the stream before anything is sent; a missing one is generated', async () => {
+  const bad = openChatStream({ message: 'Hello', requestId: 'has spaces' }, 'sse', undefined);
+  assert.equal(bad.ended, true);
+  const result = await bad.stream.result;
+  assert.ok(result.status === 'failed' && result.error.code === 'invalid_request');
+  const generated = openChatStream({ message: 'Hello' }, 'sse', undefined);
+  assert.match(generated.requestId, /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+  assert.equal(generated.ended, false);
 });

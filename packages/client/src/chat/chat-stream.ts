@@ -3,7 +3,8 @@ import { abortError, StreamGateError } from '../errors/streamgate-error.js';
 import type { ClientMetrics } from '../metrics/client-metrics.js';
 import { MetricsRecorder } from '../metrics/metrics-recorder.js';
 import { EventQueue } from '../shared/event-queue.js';
-import type { Transport } from './chat-request.js';
+import { createRequestId } from '../shared/request-id.js';
+import type { ChatRequest, Transport } from './chat-request.js';
 import type { ChatResult } from './chat-result.js';
 import type { ChatStreamEvent } from './chat-stream-event.js';
 
@@ -146,4 +147,20 @@ export class ChatStreamController {
     this.queue.end();
     this.resolveResult(result);
   }
+}
+
+/** The gateway's rule for request ids (REQUEST_ID_PATTERN in @streamgate/protocol, whose runtime pulls in zod). */
+const REQUEST_ID_PATTERN = /^[A-Za-z0-9_-]{1,128}$/;
+
+/**
+ * The controller for a new request, with its id: the caller's, checked here (over HTTP the gateway
+ * would silently replace a malformed one), or a fresh one.
+ */
+export function openChatStream(request: ChatRequest, transport: Transport, signal: AbortSignal | undefined): ChatStreamController {
+  const requestId = request.requestId ?? createRequestId();
+  const controller = new ChatStreamController(requestId, transport, signal);
+  if (!REQUEST_ID_PATTERN.test(requestId)) {
+    controller.fail(new StreamGateError('invalid_request', 'requestId must be 1-128 characters of A-Z, a-z, 0-9, "-" or "_".', { requestId, retryable: false }));
+  }
+  return controller;
 }

@@ -1,9 +1,8 @@
 import { toWireBody, type CallOptions, type ChatRequest } from '../chat/chat-request.js';
-import { ChatStreamController, type ChatStream } from '../chat/chat-stream.js';
+import { openChatStream, type ChatStream } from '../chat/chat-stream.js';
 import { forRequest, StreamGateError } from '../errors/streamgate-error.js';
 import { resolveProvider, type Provider } from '../http/http-client.js';
 import { Listeners } from '../shared/listeners.js';
-import { createRequestId } from '../shared/request-id.js';
 import { backoffDelay, resolveReconnectOptions, type ReconnectOptions } from './backoff.js';
 import { closedFor, handshakeFailure, lostRequestError, NON_RETRYABLE_CLOSE_CODES, type SocketClose } from './close-reasons.js';
 import type { ConnectionClose, ConnectionEvents, ConnectionState } from './connection-events.js';
@@ -117,8 +116,8 @@ export class WebSocketConnection {
    * sends `{"type":"cancel"}` and ends the stream with a `cancelled` outcome at once.
    */
   stream(request: ChatRequest, options: CallOptions = {}): ChatStream {
-    const requestId = request.requestId ?? createRequestId();
-    const controller = new ChatStreamController(requestId, 'websocket', options.signal);
+    const controller = openChatStream(request, 'websocket', options.signal);
+    const { requestId } = controller;
     if (controller.ended) return controller.stream;
     if (this.currentState === 'closed') {
       controller.fail(forRequest(this.closedError ?? new StreamGateError('connection_closed', 'The connection is closed.'), requestId));
