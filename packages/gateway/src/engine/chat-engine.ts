@@ -103,6 +103,14 @@ export class ChatEngine {
     let finish: { stopReason: StopReason; usage: Usage; upstreamLatencyMs?: number } | undefined;
     let outcome: UsageOutcome | undefined;
     let failure: GatewayError | undefined;
+    // The usage record and the session turns are written before the last event goes out, so that a
+    // client that reads the history right after `done` or `error` finds this turn in it.
+    let settled = false;
+    const settle = async (): Promise<void> => {
+      if (settled) return;
+      settled = true;
+      await this.finish(request, resolved, sessionId, messages, chunks, finish, ttftMs, admittedAt, startedAt, outcome ?? 'cancelled', failure, grant);
+    };
 
     try {
       yield { type: 'start', requestId: request.requestId, model: resolved.id, sessionId };
@@ -135,12 +143,14 @@ export class ChatEngine {
       if (controller.signal.aborted) {
         outcome = 'cancelled';
         failure = abortReason(controller.signal);
+        await settle();
         yield errorEvent(failure);
         return;
       }
       outcome = 'completed';
       const usage = finish?.usage ?? { inputTokens: estimateTokens(messages.map((message) => message.content).join('\n')), outputTokens: chunks.length };
       const totalMs = performance.now() - admittedAt;
+      await settle();
       yield {
         type: 'done',
         stopReason: finish?.stopReason ?? 'end_turn',
@@ -160,6 +170,7 @@ export class ChatEngine {
         outcome = chunks.length > 0 ? 'partial' : 'failed';
         if (failure.code === 'internal_error') this.options.onInternalError?.(error, request.requestId);
       }
+      await settle();
       yield errorEvent(failure);
     } finally {
       signal.removeEventListener('abort', forwardAbort);
@@ -169,7 +180,7 @@ export class ChatEngine {
       }
       outcome ??= 'cancelled';
       try {
-        await this.finish(request, resolved, sessionId, messages, chunks, finish, ttftMs, admittedAt, startedAt, outcome, failure, grant);
+        await settle();
       } finally {
         this.active.delete(entry);
         markFinished();

@@ -1,4 +1,4 @@
-import type { SessionStore, SessionSummary, SessionTurn } from './session-store.js';
+import { SESSION_TITLE_LENGTH, type SessionListItem, type SessionStore, type SessionSummary, type SessionTurn } from './session-store.js';
 
 interface MemorySession {
   ownerId: string;
@@ -54,6 +54,25 @@ export class MemorySessionStore implements SessionStore {
     if (existing && existing.expiresAt > Date.now()) return false;
     this.insert(id, this.fresh(ownerId));
     return true;
+  }
+
+  async list(ownerId: string, limit: number): Promise<SessionListItem[]> {
+    const items: SessionListItem[] = [];
+    const now = Date.now();
+    // Most recently used last in the Map: walk it backwards.
+    for (const [id, session] of [...this.sessions].reverse()) {
+      if (items.length >= limit) break;
+      if (session.ownerId !== ownerId || session.expiresAt <= now) continue;
+      const first = session.turns.find((turn) => turn.role === 'user');
+      items.push({
+        id,
+        createdAt: session.createdAt,
+        updatedAt: session.updatedAt,
+        turnCount: session.turns.length,
+        title: first?.content.slice(0, SESSION_TITLE_LENGTH) ?? '',
+      });
+    }
+    return items;
   }
 
   async get(id: string, ownerId: string): Promise<(SessionSummary & { turns: SessionTurn[] }) | undefined> {

@@ -49,6 +49,20 @@ for (const [name, make] of stores) {
       await store.close();
     });
 
+    test('lists the owner\'s live sessions, most recently used first, titled by the first user message', async () => {
+      const store = make();
+      await store.append('first', 'owner', [turn('user', 'x'.repeat(100)), turn('assistant', 'reply')]);
+      await store.append('second', 'owner', [turn('user', 'second one')]);
+      await store.append('theirs', 'other', [turn('user', 'not listed')]);
+      await new Promise((resolve) => setTimeout(resolve, 2));
+      await store.append('first', 'owner', [turn('user', 'later')]);
+      const listed = await store.list('owner', 10);
+      assert.deepEqual(listed.map((item) => [item.id, item.turnCount]), [['first', 3], ['second', 1]]);
+      assert.equal(listed[0]!.title, 'x'.repeat(80));
+      assert.deepEqual((await store.list('owner', 1)).map((item) => item.id), ['first']);
+      await store.close();
+    });
+
     test('create refuses a taken id; delete removes the history', async () => {
       const store = make();
       assert.equal(await store.create('fresh', 'owner'), true);

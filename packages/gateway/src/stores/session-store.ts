@@ -17,6 +17,14 @@ export interface SessionSummary {
   turnCount: number;
 }
 
+/** A session as listed: its summary and the start of its first message, for a title. */
+export interface SessionListItem extends SessionSummary {
+  title: string;
+}
+
+/** Characters of the first user message a listed session shows as its title. */
+export const SESSION_TITLE_LENGTH = 80;
+
 /**
  * Conversation history, owned by the caller that created it: a session belongs to one owner,
  * and every method treats another owner's session as absent.
@@ -24,6 +32,8 @@ export interface SessionSummary {
 export interface SessionStore {
   /** Creates an empty session; false if the id is already taken. */
   create(id: string, ownerId: string): Promise<boolean>;
+  /** The owner's sessions, most recently used first, at most `limit`. */
+  list(ownerId: string, limit: number): Promise<SessionListItem[]>;
   get(id: string, ownerId: string): Promise<(SessionSummary & { turns: SessionTurn[] }) | undefined>;
   /**
    * Whether `ownerId` may write to the session: true when it is theirs or does not exist yet.

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import type { SessionStore, SessionSummary, SessionTurn } from './session-store.js';
+import { SESSION_TITLE_LENGTH, type SessionListItem, type SessionStore, type SessionSummary, type SessionTurn } from './session-store.js';
 
 const MIGRATIONS = [
   `CREATE TABLE sessions (
@@ -23,6 +23,7 @@ const MIGRATIONS = [
      model TEXT
    );
    CREATE INDEX session_turns_session ON session_turns (session_id, seq);`,
+  `CREATE INDEX sessions_owner_updated ON sessions (owner_id, updated_at);`,
 ];
 
 interface TurnRow {
@@ -89,6 +90,12 @@ export class SqliteSessionStore implements SessionStore {
       appendTurn: database.prepare(
         'INSERT INTO session_turns (session_id, role, content, created_at, request_id, status, model) VALUES (?, ?, ?, ?, ?, ?, ?)',
       ),
+      list: database.prepare<[number, string, number, number], { id: string; created_at: string; updated_at: string; turn_count: number; title: string | null }>(
+        `SELECT s.id, s.created_at, s.updated_at,
+           (SELECT COUNT(*) FROM session_turns t WHERE t.session_id = s.id) AS turn_count,
+           (SELECT substr(t.content, 1, ?) FROM session_turns t WHERE t.session_id = s.id AND t.role = 'user' ORDER BY t.seq LIMIT 1) AS title
+         FROM sessions s WHERE s.owner_id = ? AND s.expires_at > ? ORDER BY s.updated_at DESC, s.rowid DESC LIMIT ?`,
+      ),
       delete: database.prepare('DELETE FROM sessions WHERE id = ?'),
       sweep: database.prepare('DELETE FROM sessions WHERE expires_at <= ?'),
     };
@@ -124,6 +131,16 @@ export class SqliteSessionStore implements SessionStore {
       this.statements.insert.run(id, ownerId, now, now, this.expiry());
     })();
     return true;
+  }
+
+  async list(ownerId: string, limit: number): Promise<SessionListItem[]> {
+    return this.statements.list.all(SESSION_TITLE_LENGTH, ownerId, Date.now(), limit).map((row) => ({
+      id: row.id,
+      createdAt: row.created_at,
+      updatedAt: row.updated_at,
+      turnCount: row.turn_count,
+      title: row.title ?? '',
+    }));
   }
 
   async get(id: string, ownerId: string): Promise<(SessionSummary & { turns: SessionTurn[] }) | undefined> {

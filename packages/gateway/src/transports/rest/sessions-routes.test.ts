@@ -54,6 +54,25 @@ describe('sessions API', () => {
     assert.equal((await request('GET', `/v1/sessions/${sessionId}`)).statusCode, 200);
   });
 
+  test('GET /v1/sessions lists only the caller\'s sessions, most recently used first, with a title', async () => {
+    const fast = { ttft_ms: 0, tokens_per_second: 0 };
+    const other = await request('POST', '/v1/chat', OTHER_KEY, { message: 'not yours', simulate: fast });
+    const older = (await request('POST', '/v1/chat', TEST_KEY, { message: 'the older conversation', simulate: fast })).json();
+    const newer = (await request('POST', '/v1/chat', TEST_KEY, { message: 'the newer conversation', simulate: fast })).json();
+    await request('POST', '/v1/chat', TEST_KEY, { message: 'a follow-up', session_id: older.session_id, simulate: fast });
+    const { sessions } = (await request('GET', '/v1/sessions?limit=2')).json();
+    assert.deepEqual(
+      sessions.map((session: { session_id: string; title: string; turn_count: number }) => [session.session_id, session.title, session.turn_count]),
+      [
+        [older.session_id, 'the older conversation', 4],
+        [newer.session_id, 'the newer conversation', 2],
+      ],
+    );
+    const all = (await request('GET', '/v1/sessions')).json().sessions.map((session: { session_id: string }) => session.session_id);
+    assert.ok(!all.includes(other.json().session_id));
+    assert.equal((await request('GET', '/v1/sessions?limit=0')).statusCode, 400);
+  });
+
   test('bad session ids are refused with invalid_session_id', async () => {
     for (const id of ['has space', 'x'.repeat(129), 'semi;colon']) {
       const response = await request('GET', `/v1/sessions/${encodeURIComponent(id)}`);

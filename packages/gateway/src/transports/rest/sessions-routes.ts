@@ -45,6 +45,43 @@ export function registerSessionRoutes(app: FastifyInstance, sessions: SessionSto
   );
 
   typed.get(
+    '/v1/sessions',
+    {
+      schema: {
+        summary: "The caller's sessions, most recently used first",
+        tags: ['sessions'],
+        querystring: z.object({ limit: z.coerce.number().int().min(1).max(500).default(50) }).strict(),
+        response: {
+          200: z.object({
+            sessions: z.array(
+              z.object({
+                session_id: z.string(),
+                title: z.string().describe('The start of the first message'),
+                created_at: z.string(),
+                updated_at: z.string(),
+                turn_count: z.number().int(),
+              }),
+            ),
+          }),
+          ...errors,
+        },
+      },
+    },
+    async function listSessions(request) {
+      const listed = await sessions.list(request.caller.keyId, request.query.limit);
+      return {
+        sessions: listed.map((session) => ({
+          session_id: session.id,
+          title: session.title,
+          created_at: session.createdAt,
+          updated_at: session.updatedAt,
+          turn_count: session.turnCount,
+        })),
+      };
+    },
+  );
+
+  typed.get(
     '/v1/sessions/:session_id',
     {
       schema: {
