@@ -1,4 +1,5 @@
-import { ERROR_CODES, sessionIdSchema } from '@streamgate/protocol';
+import { ERROR_CODES } from '@streamgate/protocol';
+import { sessionIdSchema } from '@streamgate/protocol/schemas';
 import { z } from 'zod';
 
 export const usageSchema = z.object({ input_tokens: z.number().int(), output_tokens: z.number().int() });

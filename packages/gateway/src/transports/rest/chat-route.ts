@@ -1,4 +1,5 @@
-import { chatRequestSchema, type StopReason } from '@streamgate/protocol';
+import type { StopReason } from '@streamgate/protocol';
+import { chatRequestSchema } from '@streamgate/protocol/schemas';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';

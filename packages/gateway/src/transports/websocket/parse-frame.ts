@@ -1,4 +1,5 @@
-import { cancelFrameSchema, chatFrameSchema, type CancelFrame, type ChatFrame } from '@streamgate/protocol';
+import type { CancelFrame, ChatFrame } from '@streamgate/protocol';
+import { cancelFrameSchema, chatFrameSchema } from '@streamgate/protocol/schemas';
 import { GatewayError } from '../../errors.js';
 
 export type ClientFrame = { type: 'chat'; frame: ChatFrame } | { type: 'cancel'; frame: CancelFrame } | { type: 'ping' };
