@@ -1,7 +1,7 @@
 const FILLER = (
-  'Streaming keeps people reading while the model is still thinking . Each token travels from the provider ' +
-  'through the gateway to your client as soon as it exists , over REST , Server-Sent Events or a WebSocket . ' +
-  'This reply comes from the built-in simulator , so its length , pace and failures are yours to shape .'
+  'Streaming keeps people reading while the model is still thinking. Each token travels from the provider ' +
+  'through the gateway to your client as soon as it exists, over REST, Server-Sent Events or a WebSocket. ' +
+  'This reply comes from the built-in simulator, so its length, pace and failures are yours to shape.'
 ).split(' ');
 
 /** Longest echo of the user's message that a reply repeats, in words. */
