@@ -3,3 +3,5 @@ export * from './stream-event.js';
 export * from './sse-event.js';
 export * from './websocket-frame.js';
 export * from './chat-request.js';
+export * from './chat-response.js';
+export * from './session.js';
