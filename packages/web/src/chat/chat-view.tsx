@@ -29,7 +29,10 @@ export function ChatView({ connection, models, settings, onSettings, sessions, o
   const { messages, running, sessionId } = chat.state;
   const end = useRef<HTMLDivElement>(null);
   const lastText = messages[messages.length - 1]?.text;
-  useEffect(() => end.current?.scrollIntoView?.({ block: 'end' }), [messages.length, lastText]);
+  useEffect(() => {
+    // Braces: newer browsers return a promise from scrollIntoView, and an effect may return only a clean-up.
+    void end.current?.scrollIntoView?.({ block: 'end' });
+  }, [messages.length, lastText]);
 
   const send = (message: string) => {
     const simulate = simulateFor(settings, models);
