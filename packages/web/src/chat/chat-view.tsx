@@ -28,11 +28,11 @@ export function ChatView({ connection, models, settings, onSettings, sessions, o
   const chat = useChat(connection, { onSession: (sessionId, message) => sessions.save(sessionId, titleFrom(message)), onProblem });
   const { messages, running, sessionId } = chat.state;
   const end = useRef<HTMLDivElement>(null);
-  const lastText = messages[messages.length - 1]?.text;
+  const last = messages[messages.length - 1];
   useEffect(() => {
     // Braces: newer browsers return a promise from scrollIntoView, and an effect may return only a clean-up.
     void end.current?.scrollIntoView?.({ block: 'end' });
-  }, [messages.length, lastText]);
+  }, [messages.length, last?.text, last?.status]);
 
   const send = (message: string) => {
     const simulate = simulateFor(settings, models);

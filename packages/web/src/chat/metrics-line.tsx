@@ -15,7 +15,7 @@ export function MetricsLine({ transport, model, metrics, usage }: MetricsLinePro
   if (model) parts.push({ name: 'model', value: model });
   if (metrics?.ttftMs != null) parts.push({ name: 'ttft', value: `first token ${formatMs(metrics.ttftMs)}` });
   if (metrics?.totalMs != null) parts.push({ name: 'total', value: `total ${formatMs(metrics.totalMs)}` });
-  if (metrics?.outputTokensPerSecond != null) parts.push({ name: 'rate', value: `${metrics.outputTokensPerSecond.toFixed(1)} tokens/s` });
+  if (metrics?.outputTokensPerSecond != null && metrics.chunkCount > 0) parts.push({ name: 'rate', value: `${metrics.outputTokensPerSecond.toFixed(1)} tokens/s` });
   if (metrics && metrics.chunkCount > 0) parts.push({ name: 'chunks', value: `${metrics.chunkCount} ${metrics.chunkCount === 1 ? 'chunk' : 'chunks'}` });
   if (usage) parts.push({ name: 'tokens', value: `${usage.inputTokens} in / ${usage.outputTokens} out` });
   if (parts.length === 0) return null;

@@ -4,6 +4,7 @@ import type { Page } from 'playwright-core';
 import type { TestGateway } from '../../../gateway/src/test-support/start-gateway.js';
 import { startAppGateway } from './app-gateway.js';
 import { browserMissing, openBrowser, screenshotPath, type BrowserSession } from './browser.js';
+import { chooseTransport, send, setSimulator } from './page-actions.js';
 
 const skip = browserMissing();
 
@@ -38,7 +39,7 @@ describe('the web app in Chromium, served by a real gateway', { skip, timeout: 1
     ['rest', 'REST'],
   ] as const) {
     test(`chats over ${label}: the text streams in, then the metrics appear`, async () => {
-      await page.locator('.transport-picker label', { hasText: new RegExp(`^${label}$`) }).click();
+      await chooseTransport(page, label);
       await setSimulator(page, { tokensPerSecond: '60', outputTokens: '40' });
       const replies = page.locator('.message-assistant');
       const before = await replies.count();
@@ -76,7 +77,7 @@ describe('the web app in Chromium, served by a real gateway', { skip, timeout: 1
   });
 
   test('Stop ends a streaming reply at once and keeps what arrived', async () => {
-    await page.locator('.transport-picker label', { hasText: /^WebSocket$/ }).click();
+    await chooseTransport(page, 'WebSocket');
     await setSimulator(page, { tokensPerSecond: '20', outputTokens: '400' });
     await page.getByRole('button', { name: 'New chat' }).click();
     await send(page, 'Tell me a long story');
@@ -111,16 +112,3 @@ describe('the web app in Chromium, served by a real gateway', { skip, timeout: 1
     assert.deepEqual(session.pageErrors, []);
   });
 });
-
-async function send(page: Page, message: string): Promise<void> {
-  const box = page.getByRole('textbox', { name: 'Message' });
-  await box.fill(message);
-  await box.press('Enter');
-}
-
-/** Opens the simulator settings (of the chat, or of `scope`) and sets the given fields. */
-async function setSimulator(page: Page, values: Record<string, string>, scope = page.locator('.chat-main')): Promise<void> {
-  const settings = scope.locator('.simulator-settings');
-  if (!(await settings.evaluate((element) => (element as HTMLDetailsElement).open))) await settings.locator('summary').click();
-  for (const [name, value] of Object.entries(values)) await settings.locator(`input[name="${name}"]`).fill(value);
-}

@@ -14,11 +14,12 @@ test('a rate limit carries the wait, from the error or from the socket', () => {
   const fromHeader = describeProblem(new StreamGateError('rate_limited', 'Too many requests.', { status: 429, retryAfterMs: 12_000 }));
   assert.equal(fromHeader.kind, 'rate_limited');
   assert.equal(fromHeader.retryAfterMs, 12_000);
-  assert.match(fromHeader.detail, /Retry in 12 s/);
+  assert.equal(fromHeader.detail, 'Too many requests.');
   const fromSocket = describeProblem(new StreamGateError('rate_limited', 'Too many requests.'), { retryAfterMs: 1500 });
   assert.equal(fromSocket.retryAfterMs, 1500);
-  assert.match(fromSocket.detail, /Retry in 2 s/);
-  assert.equal(describeProblem(new StreamGateError('rate_limited', 'Too many.')).retryAfterMs, undefined);
+  const unknown = describeProblem(new StreamGateError('rate_limited', 'Too many.'));
+  assert.equal(unknown.retryAfterMs, undefined);
+  assert.match(unknown.detail, /Wait a moment/);
 });
 
 test('a failure after text arrived is an interruption that can be retried', () => {

@@ -52,8 +52,9 @@ export function describeProblem(error: StreamGateError, context: { receivedText?
   }
   if (LIMITED.has(code)) {
     const retryAfterMs = error.retryAfterMs ?? context.retryAfterMs;
-    const wait = retryAfterMs === undefined ? 'Wait a moment, then retry.' : `Retry in ${Math.ceil(retryAfterMs / 1000)} s.`;
-    return { ...base, kind: 'rate_limited', title: 'Rate limited', detail: `${error.message} ${wait}`, retryable: true, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) };
+    // With a known wait the notice counts it down; without one, say so.
+    const detail = retryAfterMs === undefined ? `${error.message} Wait a moment, then retry.` : error.message;
+    return { ...base, kind: 'rate_limited', title: 'Rate limited', detail, retryable: true, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) };
   }
   if (context.receivedText) {
     return {
