@@ -35,7 +35,6 @@ describe('what the web app shows when things go wrong, in Chromium', { skip, tim
     await form.locator('[data-problem="unauthorized"]').waitFor();
     assert.match(await form.innerText(), /Key refused/);
     assert.equal(await page.evaluate(() => sessionStorage.getItem('streamgate.apiKey')), null);
-    await page.screenshot({ path: screenshotPath('key') });
     await form.locator('input[name="apiKey"]').fill(gateway.key);
     await form.getByRole('button', { name: 'Connect' }).click();
     await page.locator('[data-connection="open"]').waitFor();
