@@ -28,6 +28,7 @@ test('serves the app at / without a key, never cached stale, with a strict conte
   assert.equal(response.headers['cache-control'], 'no-cache');
   assert.match(String(response.headers['content-security-policy']), /default-src 'self'.*connect-src 'self'/);
   assert.equal(response.headers['x-content-type-options'], 'nosniff');
+  assert.equal(response.headers['ratelimit-limit'], undefined, 'static files spend no request budget');
   const again = await gateway.gateway.app.inject({ method: 'GET', url: '/index.html' });
   assert.equal(again.body, response.body);
 });

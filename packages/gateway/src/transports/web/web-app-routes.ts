@@ -36,7 +36,9 @@ const NOT_BUILT_PAGE = `<!doctype html>
  */
 export async function registerWebAppRoutes(app: FastifyInstance, directory: string): Promise<void> {
   const index = path.join(directory, 'index.html');
-  const route = { config: { public: true }, schema: { hide: true } };
+  // Static files cost the gateway next to nothing; a page load (four files) should not spend the
+  // address's request budget, which clients behind one proxy share.
+  const route = { config: { public: true, rateLimit: false }, schema: { hide: true } };
   if (!existsSync(index)) {
     app.get('/', route, async function webAppNotBuilt(_request, reply) {
       return reply.code(404).type('text/html; charset=utf-8').header('cache-control', 'no-store').send(NOT_BUILT_PAGE);
