@@ -21,17 +21,6 @@ export interface Problem {
   retryAfterMs?: number;
 }
 
-const REFUSED_CREDENTIAL = new Set([
-  'unauthorized',
-  'key_revoked',
-  'key_expired',
-  'invalid_token',
-  'token_expired',
-  'token_not_yet_valid',
-  'token_algorithm_not_allowed',
-  'token_claims_invalid',
-]);
-
 const LIMITED = new Set(['rate_limited', 'too_many_requests_on_connection', 'upstream_throttled']);
 
 /**
@@ -47,7 +36,8 @@ export function describeProblem(error: StreamGateError, context: { receivedText?
   const code = String(error.code);
   const base = { code, detail: error.message, retryable: error.retryable };
   if (code === 'cancelled') return { ...base, kind: 'cancelled', title: 'Stopped', detail: 'You stopped this reply.', retryable: true };
-  if (REFUSED_CREDENTIAL.has(code)) {
+  // Every 401 is a refused credential: unauthorized, key_revoked, key_expired, invalid_token, token_*.
+  if (error.status === 401 || code === 'unauthorized') {
     return { ...base, kind: 'unauthorized', title: 'Key refused', detail: `${error.message} Enter another key to go on.`, retryable: false };
   }
   if (LIMITED.has(code)) {
