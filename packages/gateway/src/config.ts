@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { accessEnvironment, toAccessConfig, type AccessConfig } from './access/access-config.js';
 import { ConfigError, integer, list } from './env-values.js';
@@ -32,6 +33,8 @@ const environmentSchema = z.object({
   SIMULATOR_TTFT_MS: integer('SIMULATOR_TTFT_MS', 150, 0, 600_000),
   SIMULATOR_TOKENS_PER_SECOND: integer('SIMULATOR_TOKENS_PER_SECOND', 50, 0, 1_000_000),
   DEFAULT_MODEL: z.string().optional().transform((value) => value?.trim() || 'simulator'),
+  // From src/ (tsx) and dist/ alike, ../../web/dist is the web package's build.
+  WEB_APP_DIR: z.string().optional().transform((value) => (value?.trim() ? path.resolve(value.trim()) : fileURLToPath(new URL('../../web/dist', import.meta.url)))),
   ...accessEnvironment,
 });
 
@@ -54,6 +57,8 @@ export interface GatewayConfig {
   streamHighWaterBytes: number;
   defaultModel: string;
   simulator: { ttftMs: number; tokensPerSecond: number };
+  /** The built web app served at `/` (packages/web/dist by default). */
+  webAppDirectory: string;
   /** Bedrock, agents, AgentCore, OpenAI-compatible servers and the models file (see routing/upstream-config.ts). */
   upstreams: UpstreamConfig;
   /** Keys, JWT, tickets, rate limits, usage, CORS (`access/access-config.ts`). */
@@ -91,6 +96,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Gatewa
     streamHighWaterBytes: value.STREAM_HIGH_WATER_BYTES,
     defaultModel: value.DEFAULT_MODEL,
     simulator: { ttftMs: value.SIMULATOR_TTFT_MS, tokensPerSecond: value.SIMULATOR_TOKENS_PER_SECOND },
+    webAppDirectory: value.WEB_APP_DIR,
     upstreams: upstreams.value!,
     access: toAccessConfig(value),
   };

@@ -36,6 +36,7 @@ import { registerHealthRoutes } from './transports/system/health-routes.js';
 import type { ChatConnection } from './transports/websocket/chat-connection.js';
 import { registerTicketRoute } from './transports/websocket/ticket-route.js';
 import { registerWebSocketRoutes } from './transports/websocket/websocket-routes.js';
+import { registerWebAppRoutes } from './transports/web/web-app-routes.js';
 
 export { loadConfig, type GatewayConfig } from './config.js';
 export type { ModelEntry } from './routing/model-registry.js';
@@ -55,6 +56,8 @@ export interface GatewayOverrides {
   usageStore?: UsageStore;
   /** Where log lines go (default: stdout). */
   logStream?: DestinationStream;
+  /** The built web app to serve at `/` (default: from WEB_APP_DIR). */
+  webAppDirectory?: string;
 }
 
 export interface Gateway {
@@ -215,6 +218,7 @@ export async function buildGateway(config: GatewayConfig, overrides: GatewayOver
     connections,
     limiter: access.limiter,
   });
+  await registerWebAppRoutes(app, overrides.webAppDirectory ?? config.webAppDirectory);
   await app.ready();
 
   let shuttingDown: Promise<{ drained: boolean }> | undefined;

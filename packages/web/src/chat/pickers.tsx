@@ -1,0 +1,33 @@
+import type { Transport } from '@streamgate/client';
+import type { ModelOption } from '../gateway/load-models.js';
+import { TRANSPORT_NAMES, TRANSPORTS } from './transports.js';
+
+export function ModelPicker({ models, value, onChange }: { models: readonly ModelOption[]; value: string; onChange(model: string): void }) {
+  return (
+    <label className="picker">
+      <span>Model</span>
+      <select name="model" value={value} onChange={(event) => onChange(event.target.value)}>
+        <option value="">Gateway default</option>
+        {models.map((model) => (
+          <option key={`${model.provider}/${model.id}`} value={model.id}>
+            {model.id} ({model.provider})
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
+
+export function TransportPicker({ value, onChange, disabled }: { value: Transport; onChange(transport: Transport): void; disabled?: boolean }) {
+  return (
+    <fieldset className="transport-picker" disabled={disabled}>
+      <legend>Transport</legend>
+      {TRANSPORTS.map((transport) => (
+        <label key={transport} className={value === transport ? 'selected' : undefined}>
+          <input type="radio" name="transport" value={transport} checked={value === transport} onChange={() => onChange(transport)} />
+          {TRANSPORT_NAMES[transport]}
+        </label>
+      ))}
+    </fieldset>
+  );
+}
