@@ -1,14 +1,7 @@
-/** One message of a conversation, as stored and as `GET /v1/sessions/{id}` returns it. */
-export interface SessionTurn {
-  role: 'user' | 'assistant';
-  content: string;
-  /** ISO 8601 time the turn was recorded. */
-  createdAt: string;
-  requestId: string;
-  /** For assistant turns: whether the reply completed, failed part-way or was cancelled. */
-  status: 'complete' | 'failed' | 'cancelled';
-  model?: string;
-}
+import type { SessionTurn } from '@streamgate/protocol';
+
+/** One message of a conversation, as stored and as `GET /v1/sessions/{id}` returns it (the protocol's type). */
+export type { SessionTurn };
 
 export interface SessionSummary {
   id: string;
