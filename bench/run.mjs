@@ -1,0 +1,365 @@
+#!/usr/bin/env node
+// StreamGate benchmark (issue 2, item 11). Run by hand, never by `npm test`:
+//
+//   npm run bench                 # builds, then runs everything (about 3-4 minutes), prints the tables
+//   npm run bench -- --quick      # shorter windows, for a smoke run (about 1.5 minutes)
+//   node bench/run.mjs --help
+//
+// Each server under test runs in its own process and each load client in another. Results are printed as
+// Markdown tables and written to bench/results/<time>.json. See docs/benchmarks.md for what is measured.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { setTimeout as delay } from 'node:timers/promises';
+import { root, runClient, startClient, startServer } from './lib/processes.mjs';
+import { formatInteger, formatKiB, formatMs, formatSignedMs, markdownTable, minus } from './lib/stats.mjs';
+import { API_KEY, targets } from './targets.mjs';
+
+const { values: flags } = parseArgs({
+  options: {
+    help: { type: 'boolean', default: false },
+    quick: { type: 'boolean', default: false },
+    only: { type: 'string', default: 'ttft,rps,memory' },
+    levels: { type: 'string', default: '1,100,1000' },
+    transports: { type: 'string', default: 'sse,ws' },
+    'ws-streams-per-socket': { type: 'string', default: '1' },
+    rate: { type: 'string', default: '500' },
+    tokens: { type: 'string', default: '20' },
+    'measure-ms': { type: 'string' },
+    'rps-connections': { type: 'string', default: '100' },
+    'rps-seconds': { type: 'string' },
+    sockets: { type: 'string', default: '10000' },
+    targets: { type: 'string', default: 'bare,gateway' },
+    pin: { type: 'boolean', default: false },
+    profile: { type: 'boolean', default: false },
+  },
+});
+
+if (flags.help) {
+  process.stdout.write(`Usage: node bench/run.mjs [options]
+  --quick                     shorter measuring windows (smoke run)
+  --only ttft,rps,memory      which benchmarks to run
+  --levels 1,100,1000         concurrent streams for the TTFT benchmark
+  --transports sse,ws         transports for the TTFT benchmark
+  --ws-streams-per-socket 1   WebSocket streams multiplexed on one socket (the gateway caps it at 16)
+  --rate 500                  new streams per second the TTFT load aims at, whatever the concurrency
+  --tokens 20                 message events per stream
+  --measure-ms 5000           TTFT measuring window per cell
+  --rps-connections 100       autocannon connections for POST /v1/chat
+  --rps-seconds 10            autocannon duration (after a 2 s warm-up)
+  --sockets 10000             idle WebSockets for the memory benchmark
+  --targets bare,gateway      servers to run (bench/targets.mjs)
+  --pin                       pin the server to CPU 0 and the client to CPU 1 (taskset)
+  --profile                   run the gateway under --cpu-prof; profiles in bench/results/profiles/
+`);
+  process.exit(0);
+}
+
+const list = (text) => text.split(',').map((item) => item.trim()).filter(Boolean);
+const only = new Set(list(flags.only));
+const levels = list(flags.levels).map(Number);
+const transports = list(flags.transports);
+const selectedTargets = list(flags.targets).map((name) => {
+  if (!targets[name]) throw new Error(`Unknown target "${name}"; known: ${Object.keys(targets).join(', ')}`);
+  return targets[name];
+});
+const rate = Number(flags.rate);
+const outputTokens = Number(flags.tokens);
+const measureMs = Number(flags['measure-ms'] ?? (flags.quick ? 2500 : 5000));
+const warmupMs = flags.quick ? 1000 : 1500;
+const rpsSeconds = Number(flags['rps-seconds'] ?? (flags.quick ? 4 : 10));
+const streamsPerSocket = Number(flags['ws-streams-per-socket']);
+const serverCpu = flags.pin ? 0 : undefined;
+const clientCpu = flags.pin ? 1 : undefined;
+const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+const resultsDirectory = path.join(root, 'bench', 'results');
+const profileDirectory = flags.profile ? path.join(resultsDirectory, 'profiles', stamp) : undefined;
+
+// Everything stops by itself: a watchdog ends the run (and, through the children's own limits, them).
+const HARD_LIMIT_MS = 15 * 60_000;
+setTimeout(() => {
+  process.stderr.write(`bench: hard limit of ${HARD_LIMIT_MS / 60_000} minutes reached, stopping\n`);
+  process.exit(3);
+}, HARD_LIMIT_MS).unref();
+
+const log = (text) => process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${text}\n`);
+
+function serverOptions(target, env = {}) {
+  return {
+    env,
+    cpu: serverCpu,
+    ...(profileDirectory && target.name === 'gateway' ? { cpuProfileDirectory: profileDirectory } : {}),
+  };
+}
+
+/**
+ * One TTFT cell: a fresh server, `concurrency` streams always open, the server's CPU read at the
+ * edges of the measuring window.
+ */
+async function ttftCell(target, transport, concurrency) {
+  // Each stream lasts about concurrency / rate seconds, so every level sees about `rate` new streams/s.
+  const streamSeconds = concurrency / rate;
+  const tokensPerSecond = Math.round(((outputTokens - 1) * rate) / concurrency);
+  const rampMs = Math.max(200, Math.round(streamSeconds * 1000));
+  const server = await startServer(target, serverOptions(target));
+  try {
+    let atStart;
+    let atEnd;
+    const progress = [];
+    const result = await runClient(
+      'stream-load.mjs',
+      {
+        transport,
+        url: server.url,
+        apiKey: API_KEY,
+        concurrency,
+        streamsPerSocket: transport === 'ws' ? streamsPerSocket : 1,
+        outputTokens,
+        tokensPerSecond,
+        rampMs,
+        warmupMs,
+        measureMs,
+        onProgress: (message) => {
+          if (message.phase === 'measure-start') progress.push(server.stats({ gc: false, resetLoop: true }).then((stats) => (atStart = stats)));
+          if (message.phase === 'measure-end') progress.push(server.stats({ gc: false }).then((stats) => (atEnd = stats)));
+        },
+      },
+      { timeoutMs: rampMs + warmupMs + measureMs + 60_000, cpu: clientCpu },
+    );
+    await Promise.all(progress);
+    const serverCpuMicros = atEnd.cpuMicros - atStart.cpuMicros;
+    return {
+      target: target.name,
+      transport,
+      concurrency,
+      tokensPerSecond,
+      streamSeconds,
+      ...result,
+      serverCpuPercent: (serverCpuMicros / 1000 / measureMs) * 100,
+      serverCpuMicrosPerStream: serverCpuMicros / result.streamsInWindow,
+      serverLoopDelayP99Ms: atEnd.loopDelayP99Ms,
+      serverLoopDelayMaxMs: atEnd.loopDelayMaxMs,
+    };
+  } finally {
+    await server.stop();
+  }
+}
+
+async function ttftBenchmark() {
+  const cells = [];
+  for (const transport of transports) {
+    for (const concurrency of levels) {
+      for (const target of selectedTargets) {
+        log(`ttft ${transport} x${concurrency} on ${target.name}`);
+        const cell = await ttftCell(target, transport, concurrency);
+        const errors = Object.entries(cell.errors);
+        log(
+          `  p50 ${formatMs(cell.ttft.p50)} ms, p99 ${formatMs(cell.ttft.p99)} ms, ${formatInteger(cell.streamsPerSecond)} streams/s, ` +
+            `server CPU ${formatInteger(cell.serverCpuPercent)}%, client CPU ${formatInteger(cell.clientCpuPercent)}%, ` +
+            `server loop delay p99/max ${formatMs(cell.serverLoopDelayP99Ms)}/${formatMs(cell.serverLoopDelayMaxMs)} ms, ` +
+            `client loop delay p99 ${formatMs(cell.clientLoopDelayP99Ms)} ms` +
+            (errors.length ? `, errors ${JSON.stringify(cell.errors)}` : ''),
+        );
+        cells.push(cell);
+      }
+    }
+  }
+  return cells;
+}
+
+async function rpsBenchmark() {
+  const results = [];
+  for (const target of selectedTargets) {
+    log(`POST /v1/chat on ${target.name}: ${flags['rps-connections']} connections, ${rpsSeconds} s`);
+    const server = await startServer(target, serverOptions(target));
+    try {
+      const before = await server.stats({ gc: false });
+      const result = await runClient(
+        'chat-rps.mjs',
+        { url: server.url, apiKey: API_KEY, connections: Number(flags['rps-connections']), durationSeconds: rpsSeconds, warmupSeconds: 2, outputTokens },
+        { timeoutMs: (rpsSeconds + 2) * 1000 + 60_000, cpu: clientCpu },
+      );
+      const after = await server.stats({ gc: false });
+      const serverCpuMicros = after.cpuMicros - before.cpuMicros;
+      const cell = {
+        target: target.name,
+        ...result,
+        // CPU over warm-up and run, per request of both: the server's cost of one request.
+        serverCpuMicrosPerRequest: serverCpuMicros / (result.totalRequests + result.warmupRequests),
+      };
+      log(`  ${formatInteger(cell.requestsPerSecond)} req/s, p50 ${cell.latency.p50} ms, p99 ${cell.latency.p99} ms, non-2xx ${cell.non2xx}, errors ${cell.errors}`);
+      results.push(cell);
+    } finally {
+      await server.stop();
+    }
+  }
+  return results;
+}
+
+async function memoryBenchmark() {
+  const results = [];
+  const count = Number(flags.sockets);
+  for (const target of selectedTargets) {
+    log(`idle WebSockets on ${target.name}: ${count}`);
+    // Pings every hour: the measurement is of sockets at rest, not of heartbeat traffic.
+    const server = await startServer(target, serverOptions(target, { HEARTBEAT_INTERVAL_MS: '3600000' }));
+    const client = startClient(
+      'idle-sockets.mjs',
+      { url: server.url, apiKey: API_KEY, sockets: count, warmupSockets: 500, batch: 200, timeoutMs: 180_000 },
+      { timeoutMs: 200_000, cpu: clientCpu },
+    );
+    try {
+      await client.next('warmed');
+      await delay(500);
+      const before = await server.stats();
+      client.send({ type: 'open' });
+      const opened = await client.next('opened');
+      await delay(1000);
+      const after = await server.stats();
+      client.send({ type: 'close' });
+      await client.next('closed');
+      const cell = {
+        target: target.name,
+        sockets: opened.connected,
+        openErrors: opened.errors,
+        openMs: opened.openMs,
+        rssBefore: before.rssBytes,
+        rssAfter: after.rssBytes,
+        heapBefore: before.heapUsedBytes,
+        heapAfter: after.heapUsedBytes,
+        rssPerSocket: (after.rssBytes - before.rssBytes) / opened.connected,
+        heapPerSocket: (after.heapUsedBytes - before.heapUsedBytes) / opened.connected,
+      };
+      log(`  ${cell.sockets} connected in ${formatInteger(cell.openMs)} ms; RSS ${formatKiB(cell.rssPerSocket)}/socket, heap ${formatKiB(cell.heapPerSocket)}/socket`);
+      results.push(cell);
+    } finally {
+      client.kill();
+      await server.stop();
+    }
+  }
+  return results;
+}
+
+function report(run) {
+  const sections = [];
+  const find = (list, predicate) => list?.find(predicate);
+  if (run.ttft) {
+    const rows = [];
+    for (const transport of transports) {
+      for (const concurrency of levels) {
+        const floor = find(run.ttft, (cell) => cell.target === 'bare' && cell.transport === transport && cell.concurrency === concurrency);
+        const gateway = find(run.ttft, (cell) => cell.target === 'gateway' && cell.transport === transport && cell.concurrency === concurrency);
+        const errors = [floor, gateway].map((cell) => (cell ? Object.values(cell.errors).reduce((sum, value) => sum + value, 0) : 'n/a')).join(' / ');
+        rows.push([
+          transport === 'ws' && streamsPerSocket > 1 ? `WebSocket (${streamsPerSocket}/socket)` : transport === 'ws' ? 'WebSocket' : 'SSE',
+          formatInteger(concurrency),
+          `${formatMs(floor?.ttft.p50)} / ${formatMs(floor?.ttft.p99)}`,
+          `${formatMs(gateway?.ttft.p50)} / ${formatMs(gateway?.ttft.p99)}`,
+          `${formatSignedMs(minus(gateway?.ttft.p50, floor?.ttft.p50))} / ${formatSignedMs(minus(gateway?.ttft.p99, floor?.ttft.p99))}`,
+          `${formatInteger(floor?.streamsPerSecond)} / ${formatInteger(gateway?.streamsPerSecond)}`,
+          `${formatInteger(floor?.serverCpuMicrosPerStream)} / ${formatInteger(gateway?.serverCpuMicrosPerStream)}`,
+          `${formatInteger(floor?.serverCpuPercent)} / ${formatInteger(gateway?.serverCpuPercent)}`,
+          `${formatInteger(gateway?.ttft.count)}`,
+          errors,
+        ]);
+      }
+    }
+    sections.push(
+      `### Time to first token (ms; floor = bare server, added = gateway - floor, same percentile)\n\n` +
+        markdownTable(
+          ['transport', 'streams', 'floor p50 / p99', 'gateway p50 / p99', 'added p50 / p99', 'streams/s floor / gw', 'server CPU µs/stream floor / gw', 'server CPU % floor / gw', 'samples (gw)', 'errors floor / gw'],
+          rows,
+        ),
+    );
+  }
+  if (run.rps) {
+    const floor = find(run.rps, (cell) => cell.target === 'bare');
+    sections.push(
+      `### Non-streaming POST /v1/chat (autocannon, ${flags['rps-connections']} connections, ${rpsSeconds} s)\n\n` +
+        markdownTable(
+          ['server', 'requests/s', 'latency p50 / p90 / p99 (ms)', 'server CPU µs/request', 'vs floor', 'non-2xx / errors'],
+          run.rps.map((cell) => [
+            targets[cell.target].label,
+            formatInteger(cell.requestsPerSecond),
+            `${cell.latency.p50} / ${cell.latency.p90} / ${cell.latency.p99}`,
+            formatInteger(cell.serverCpuMicrosPerRequest),
+            floor ? `${((cell.requestsPerSecond / floor.requestsPerSecond) * 100).toFixed(0)}%` : 'n/a',
+            `${cell.non2xx} / ${cell.errors + cell.timeouts}`,
+          ]),
+        ),
+    );
+  }
+  if (run.memory) {
+    sections.push(
+      `### Idle WebSockets (after each got \`connected\`; RSS and heap read after a full GC)\n\n` +
+        markdownTable(
+          ['server', 'sockets', 'RSS before', 'RSS after', 'RSS per socket', 'heap per socket'],
+          run.memory.map((cell) => [
+            targets[cell.target].label,
+            formatInteger(cell.sockets),
+            `${(cell.rssBefore / 2 ** 20).toFixed(1)} MiB`,
+            `${(cell.rssAfter / 2 ** 20).toFixed(1)} MiB`,
+            formatKiB(cell.rssPerSocket),
+            formatKiB(cell.heapPerSocket),
+          ]),
+        ),
+    );
+  }
+  const verdicts = [];
+  const ttft100 = (transport) => find(run.ttft, (cell) => cell.target === 'gateway' && cell.transport === transport && cell.concurrency === 100);
+  const floor100 = (transport) => find(run.ttft, (cell) => cell.target === 'bare' && cell.transport === transport && cell.concurrency === 100);
+  for (const transport of transports) {
+    const gateway = ttft100(transport);
+    const floor = floor100(transport);
+    if (!gateway || !floor) continue;
+    const p50 = minus(gateway.ttft.p50, floor.ttft.p50);
+    const p99 = minus(gateway.ttft.p99, floor.ttft.p99);
+    if (p50 === null || p99 === null) continue;
+    verdicts.push(`${p50 <= 1 && p99 <= 5 ? 'MET ' : 'MISS'} ${transport.toUpperCase()} added TTFT at 100 streams: p50 ${formatSignedMs(p50)} ms (<= 1), p99 ${formatSignedMs(p99)} ms (<= 5)`);
+  }
+  const rpsGateway = find(run.rps, (cell) => cell.target === 'gateway');
+  if (rpsGateway) verdicts.push(`${rpsGateway.requestsPerSecond >= 5000 ? 'MET ' : 'MISS'} POST /v1/chat: ${formatInteger(rpsGateway.requestsPerSecond)} requests/s (>= 5,000)`);
+  const memoryGateway = find(run.memory, (cell) => cell.target === 'gateway');
+  if (memoryGateway) verdicts.push(`${memoryGateway.rssPerSocket <= 50 * 1024 ? 'MET ' : 'MISS'} idle WebSocket: ${formatKiB(memoryGateway.rssPerSocket)} RSS each (<= 50 KiB)`);
+  if (verdicts.length) sections.push(`### Targets (this machine, this run)\n\n${verdicts.map((line) => `- ${line}`).join('\n')}`);
+  return sections.join('\n\n');
+}
+
+async function main() {
+  const startedAt = Date.now();
+  const machine = {
+    cpus: os.cpus().length,
+    cpuModel: os.cpus()[0]?.model,
+    memoryGiB: Math.round(os.totalmem() / 2 ** 30),
+    node: process.version,
+    platform: `${os.type()} ${os.release()}`,
+    loadAverageAtStart: os.loadavg().map((value) => value.toFixed(2)).join(' '),
+  };
+  log(`machine: ${machine.cpus} x ${machine.cpuModel}, Node ${machine.node}, load average ${machine.loadAverageAtStart}`);
+  const settings = { rate, outputTokens, measureMs, warmupMs, rpsSeconds, streamsPerSocket, levels, transports, pin: flags.pin, quick: flags.quick };
+  const run = { startedAt: new Date(startedAt).toISOString(), machine, settings };
+  if (only.has('ttft')) run.ttft = await ttftBenchmark();
+  if (only.has('rps')) run.rps = await rpsBenchmark();
+  if (only.has('memory')) run.memory = await memoryBenchmark();
+  run.durationSeconds = Math.round((Date.now() - startedAt) / 1000);
+  run.loadAverageAtEnd = os.loadavg().map((value) => value.toFixed(2)).join(' ');
+
+  mkdirSync(resultsDirectory, { recursive: true });
+  const file = path.join(resultsDirectory, `${stamp}.json`);
+  writeFileSync(file, `${JSON.stringify(run, null, 2)}\n`);
+  process.stdout.write(
+    `\n## StreamGate benchmark, ${run.startedAt}\n\n` +
+      `${machine.cpus} x ${machine.cpuModel}, ${machine.memoryGiB} GiB, Node ${machine.node}, ${machine.platform}; ` +
+      `load average ${machine.loadAverageAtStart} at start, ${run.loadAverageAtEnd} at end; ${run.durationSeconds} s. ` +
+      `TTFT load: ${rate} new streams/s, ${outputTokens} tokens each, ${measureMs} ms window.\n\n` +
+      `${report(run)}\n\nRaw results: ${path.relative(root, file)}` +
+      (profileDirectory ? `\nCPU profiles: ${path.relative(root, profileDirectory)}` : '') +
+      '\n',
+  );
+}
+
+main().catch((error) => {
+  process.stderr.write(`bench failed: ${error.stack ?? error}\n`);
+  process.exit(1);
+});
