@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// Summarizes a V8 CPU profile (`node --cpu-prof`, or `npm run bench -- --profile`): where the busy time
-// went, by package and by function, self time only (idle time left out).
+// Summarizes a V8 profile written by `npm run bench -- --profile cpu|alloc` (or `node --cpu-prof`): where
+// the busy time (.cpuprofile, idle left out) or the allocated bytes (.heapprofile) went, by package and
+// by function, self cost only.
 //
 //   node bench/profile-summary.mjs bench/results/profiles/<run>/<file>.cpuprofile [--top 30]
 import { readFileSync } from 'node:fs';
@@ -9,7 +10,7 @@ import { markdownTable } from './lib/stats.mjs';
 
 const { values, positionals } = parseArgs({ allowPositionals: true, options: { top: { type: 'string', default: '30' } } });
 if (positionals.length === 0) {
-  process.stderr.write('usage: node bench/profile-summary.mjs <file.cpuprofile> [--top 30]\n');
+  process.stderr.write('usage: node bench/profile-summary.mjs <file.cpuprofile|file.heapprofile>... [--top 30]\n');
   process.exit(2);
 }
 
@@ -22,51 +23,76 @@ function categoryOf(callFrame) {
   const workspaceMatch = /packages\/([^/]+)\/(?:dist|src)\/(.*)$/.exec(url);
   if (workspaceMatch) return `@streamgate/${workspaceMatch[1]}`;
   if (url.startsWith('node:')) return `node:${url.slice(5).split('/')[0]}`;
-  return url.replace(/^file:\/\//, '');
+  const benchMatch = /\/(bench\/.*)$/.exec(url);
+  return benchMatch ? benchMatch[1] : url.replace(/^file:\/\//, '');
 }
 
 function shortUrl(url) {
-  return url.replace(/^file:\/\/.*?node_modules\//, '').replace(/^file:\/\/.*?packages\//, 'packages/');
+  return url
+    .replace(/^(file:\/\/)?\/.*?node_modules\//, '')
+    .replace(/^(file:\/\/)?\/.*?\/packages\//, 'packages/')
+    .replace(/^(file:\/\/)?\/.*?\/bench\//, 'bench/');
+}
+
+/** Self cost per node id: sampled CPU microseconds (.cpuprofile) or sampled bytes allocated (.heapprofile). */
+function selfCosts(profile) {
+  const nodes = new Map();
+  const costs = new Map();
+  if (profile.head) {
+    const visit = (node) => {
+      nodes.set(node.id, node);
+      if (node.selfSize) costs.set(node.id, node.selfSize);
+      for (const child of node.children ?? []) visit(child);
+    };
+    visit(profile.head);
+    return { nodes, costs, unit: 'bytes' };
+  }
+  for (const node of profile.nodes) nodes.set(node.id, node);
+  for (let index = 0; index < profile.samples.length; index++) {
+    const id = profile.samples[index];
+    costs.set(id, (costs.get(id) ?? 0) + (profile.timeDeltas[index] ?? 0));
+  }
+  return { nodes, costs, unit: 'micros' };
 }
 
 for (const file of positionals) {
-  const profile = JSON.parse(readFileSync(file, 'utf8'));
-  const nodes = new Map(profile.nodes.map((node) => [node.id, node]));
-  const selfMicros = new Map();
-  for (let index = 0; index < profile.samples.length; index++) {
-    const id = profile.samples[index];
-    selfMicros.set(id, (selfMicros.get(id) ?? 0) + (profile.timeDeltas[index] ?? 0));
-  }
+  const { nodes, costs, unit } = selfCosts(JSON.parse(readFileSync(file, 'utf8')));
   const byCategory = new Map();
   const byFunction = new Map();
   let busy = 0;
   let idle = 0;
-  for (const [id, micros] of selfMicros) {
+  for (const [id, cost] of costs) {
     const { callFrame } = nodes.get(id);
     if (callFrame.functionName === '(idle)') {
-      idle += micros;
+      idle += cost;
       continue;
     }
-    busy += micros;
+    busy += cost;
     const category = categoryOf(callFrame);
-    byCategory.set(category, (byCategory.get(category) ?? 0) + micros);
+    byCategory.set(category, (byCategory.get(category) ?? 0) + cost);
     const key = `${callFrame.functionName || '(anonymous)'} ${callFrame.url ? `${shortUrl(callFrame.url)}:${callFrame.lineNumber + 1}` : ''}`;
-    const entry = byFunction.get(key) ?? { category, micros: 0 };
-    entry.micros += micros;
+    const entry = byFunction.get(key) ?? { category, cost: 0 };
+    entry.cost += cost;
     byFunction.set(key, entry);
   }
-  const percent = (micros) => `${((micros / busy) * 100).toFixed(1)}%`;
+  const percent = (cost) => `${((cost / busy) * 100).toFixed(1)}%`;
+  const amount = (cost) => (unit === 'bytes' ? (cost / 2 ** 20).toFixed(1) : (cost / 1000).toFixed(0));
+  const column = unit === 'bytes' ? 'allocated MiB' : 'self ms';
   const top = Number(values.top);
+  const heading =
+    unit === 'bytes'
+      ? `sampled allocations ${amount(busy)} MiB (objects already collected included)`
+      : `busy ${amount(busy)} ms, idle ${amount(idle)} ms`;
   process.stdout.write(
-    `\n## ${file}\n\nbusy ${(busy / 1000).toFixed(0)} ms, idle ${(idle / 1000).toFixed(0)} ms\n\n### Self time by package\n\n` +
+    `\n## ${file}\n\n${heading}\n\n### By package\n\n` +
       markdownTable(
-        ['where', 'self ms', 'share of busy'],
-        [...byCategory].sort((a, b) => b[1] - a[1]).slice(0, top).map(([category, micros]) => [category, (micros / 1000).toFixed(0), percent(micros)]),
+        ['where', column, 'share'],
+        [...byCategory].sort((a, b) => b[1] - a[1]).slice(0, top).map(([category, cost]) => [category, amount(cost), percent(cost)]),
       ) +
-      `\n\n### Self time by function (top ${top})\n\n` +
+      `\n\n### By function (top ${top})\n\n` +
       markdownTable(
-        ['function', 'where', 'self ms', 'share of busy'],
-        [...byFunction].sort((a, b) => b[1].micros - a[1].micros).slice(0, top).map(([key, entry]) => [key, entry.category, (entry.micros / 1000).toFixed(0), percent(entry.micros)]),
+        ['function', 'where', column, 'share'],
+        [...byFunction].sort((a, b) => b[1].cost - a[1].cost).slice(0, top).map(([key, entry]) => [key, entry.category, amount(entry.cost), percent(entry.cost)]),
       ) +
       '\n',
   );

@@ -13,7 +13,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { setTimeout as delay } from 'node:timers/promises';
 import { root, runClient, startClient, startServer } from './lib/processes.mjs';
-import { formatInteger, formatKiB, formatMs, formatSignedMs, markdownTable, minus } from './lib/stats.mjs';
+import { formatInteger, formatKiB, formatMs, formatSignedMs, markdownTable, minus, summarize } from './lib/stats.mjs';
 import { API_KEY, targets } from './targets.mjs';
 
 const { values: flags } = parseArgs({
@@ -27,12 +27,13 @@ const { values: flags } = parseArgs({
     rate: { type: 'string', default: '500' },
     tokens: { type: 'string', default: '20' },
     'measure-ms': { type: 'string' },
+    repeats: { type: 'string' },
     'rps-connections': { type: 'string', default: '100' },
     'rps-seconds': { type: 'string' },
     sockets: { type: 'string', default: '10000' },
     targets: { type: 'string', default: 'bare,gateway' },
     pin: { type: 'boolean', default: false },
-    profile: { type: 'boolean', default: false },
+    profile: { type: 'string' },
   },
 });
 
@@ -45,13 +46,16 @@ if (flags.help) {
   --ws-streams-per-socket 1   WebSocket streams multiplexed on one socket (the gateway caps it at 16)
   --rate 500                  new streams per second the TTFT load aims at, whatever the concurrency
   --tokens 20                 message events per stream
-  --measure-ms 5000           TTFT measuring window per cell
+  --measure-ms 4000           TTFT measuring window per run of a cell
+  --repeats 2                 runs per TTFT cell, in A-B-B-A order of the servers; samples are pooled
   --rps-connections 100       autocannon connections for POST /v1/chat
   --rps-seconds 10            autocannon duration (after a 2 s warm-up)
   --sockets 10000             idle WebSockets for the memory benchmark
   --targets bare,gateway      servers to run (bench/targets.mjs)
   --pin                       pin the server to CPU 0 and the client to CPU 1 (taskset)
-  --profile                   run the gateway under --cpu-prof; profiles in bench/results/profiles/
+  --profile cpu|alloc         profile each server over each measuring window (CPU, or allocations);
+                              files in bench/results/profiles/<time>/, read with bench/profile-summary.mjs.
+                              Profiling slows the servers: use such a run for the profile, not the numbers.
 `);
   process.exit(0);
 }
@@ -66,7 +70,8 @@ const selectedTargets = list(flags.targets).map((name) => {
 });
 const rate = Number(flags.rate);
 const outputTokens = Number(flags.tokens);
-const measureMs = Number(flags['measure-ms'] ?? (flags.quick ? 2500 : 5000));
+const measureMs = Number(flags['measure-ms'] ?? (flags.quick ? 2500 : 4000));
+const repeats = Number(flags.repeats ?? (flags.quick ? 1 : 2));
 const warmupMs = flags.quick ? 1000 : 1500;
 const rpsSeconds = Number(flags['rps-seconds'] ?? (flags.quick ? 4 : 10));
 const streamsPerSocket = Number(flags['ws-streams-per-socket']);
@@ -74,7 +79,9 @@ const serverCpu = flags.pin ? 0 : undefined;
 const clientCpu = flags.pin ? 1 : undefined;
 const stamp = new Date().toISOString().replace(/[:.]/g, '-');
 const resultsDirectory = path.join(root, 'bench', 'results');
+if (flags.profile !== undefined && !['cpu', 'alloc'].includes(flags.profile)) throw new Error('--profile takes "cpu" or "alloc"');
 const profileDirectory = flags.profile ? path.join(resultsDirectory, 'profiles', stamp) : undefined;
+if (profileDirectory) mkdirSync(profileDirectory, { recursive: true });
 
 // Everything stops by itself: a watchdog ends the run (and, through the children's own limits, them).
 const HARD_LIMIT_MS = 15 * 60_000;
@@ -85,11 +92,34 @@ setTimeout(() => {
 
 const log = (text) => process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${text}\n`);
 
-function serverOptions(target, env = {}) {
+/**
+ * Reads the server's CPU, event-loop delay and GC pauses at the edges of the client's measuring window
+ * (and profiles the window with --profile). `onProgress` goes to the client; `finish()` gives the window.
+ */
+function measuringWindow(server, name) {
+  const pending = [];
+  let atStart;
+  let atEnd;
+  const extension = flags.profile === 'alloc' ? 'heapprofile' : 'cpuprofile';
   return {
-    env,
-    cpu: serverCpu,
-    ...(profileDirectory && target.name === 'gateway' ? { cpuProfileDirectory: profileDirectory } : {}),
+    onProgress(message) {
+      if (message.phase === 'measure-start') {
+        pending.push(server.stats({ gc: false, resetWindow: true }).then((stats) => (atStart = stats)));
+        if (profileDirectory) pending.push(server.profile('start', { kind: flags.profile }));
+      } else if (message.phase === 'measure-end') {
+        pending.push(server.stats({ gc: false }).then((stats) => (atEnd = stats)));
+        if (profileDirectory) pending.push(server.profile('stop', { file: path.join(profileDirectory, `${server.target.name}-${name}.${extension}`) }));
+      }
+    },
+    async finish() {
+      await Promise.all(pending);
+      return {
+        serverCpuMicros: atEnd.cpuMicros - atStart.cpuMicros,
+        serverLoopDelayP99Ms: atEnd.loopDelayP99Ms,
+        serverLoopDelayMaxMs: atEnd.loopDelayMaxMs,
+        serverGcPauses: atEnd.gcPauses,
+      };
+    },
   };
 }
 
@@ -102,11 +132,9 @@ async function ttftCell(target, transport, concurrency) {
   const streamSeconds = concurrency / rate;
   const tokensPerSecond = Math.round(((outputTokens - 1) * rate) / concurrency);
   const rampMs = Math.max(200, Math.round(streamSeconds * 1000));
-  const server = await startServer(target, serverOptions(target));
+  const server = await startServer(target, { cpu: serverCpu });
   try {
-    let atStart;
-    let atEnd;
-    const progress = [];
+    const window = measuringWindow(server, `ttft-${transport}-${concurrency}`);
     const result = await runClient(
       'stream-load.mjs',
       {
@@ -120,49 +148,85 @@ async function ttftCell(target, transport, concurrency) {
         rampMs,
         warmupMs,
         measureMs,
-        onProgress: (message) => {
-          if (message.phase === 'measure-start') progress.push(server.stats({ gc: false, resetLoop: true }).then((stats) => (atStart = stats)));
-          if (message.phase === 'measure-end') progress.push(server.stats({ gc: false }).then((stats) => (atEnd = stats)));
-        },
+        onProgress: window.onProgress,
       },
       { timeoutMs: rampMs + warmupMs + measureMs + 60_000, cpu: clientCpu },
     );
-    await Promise.all(progress);
-    const serverCpuMicros = atEnd.cpuMicros - atStart.cpuMicros;
+    const measured = await window.finish();
     return {
       target: target.name,
-      transport,
-      concurrency,
       tokensPerSecond,
       streamSeconds,
       ...result,
-      serverCpuPercent: (serverCpuMicros / 1000 / measureMs) * 100,
-      serverCpuMicrosPerStream: serverCpuMicros / result.streamsInWindow,
-      serverLoopDelayP99Ms: atEnd.loopDelayP99Ms,
-      serverLoopDelayMaxMs: atEnd.loopDelayMaxMs,
+      ...measured,
+      serverCpuPercent: (measured.serverCpuMicros / 1000 / measureMs) * 100,
     };
   } finally {
     await server.stop();
   }
 }
 
+/**
+ * Pools the runs of one cell on one server: percentiles over all samples, totals and means of the rest;
+ * each run's own p50/p99 stay in `runs` (they show how much the machine moved between runs).
+ */
+function pool(runs) {
+  const samples = runs.flatMap((run) => run.samples);
+  const total = (key) => runs.reduce((sum, run) => sum + run[key], 0);
+  const errors = {};
+  for (const run of runs) for (const [text, count] of Object.entries(run.errors)) errors[text] = (errors[text] ?? 0) + count;
+  const serverCpuMicros = total('serverCpuMicros');
+  const streamsInWindow = total('streamsInWindow');
+  return {
+    target: runs[0].target,
+    transport: runs[0].transport,
+    concurrency: runs[0].concurrency,
+    streamsPerSocket: runs[0].streamsPerSocket,
+    tokensPerSecond: runs[0].tokensPerSecond,
+    streamSeconds: runs[0].streamSeconds,
+    ttft: summarize(samples),
+    streamsInWindow,
+    streamsPerSecond: (streamsInWindow * 1000) / (measureMs * runs.length),
+    errors,
+    serverCpuPercent: (serverCpuMicros / 1000 / (measureMs * runs.length)) * 100,
+    serverCpuMicrosPerStream: serverCpuMicros / streamsInWindow,
+    serverLoopDelayP99Ms: Math.max(...runs.map((run) => run.serverLoopDelayP99Ms)),
+    serverLoopDelayMaxMs: Math.max(...runs.map((run) => run.serverLoopDelayMaxMs)),
+    serverGcPauses: {
+      count: runs.reduce((sum, run) => sum + run.serverGcPauses.count, 0),
+      totalMs: runs.reduce((sum, run) => sum + run.serverGcPauses.totalMs, 0),
+      maxMs: Math.max(...runs.map((run) => run.serverGcPauses.maxMs)),
+    },
+    clientCpuPercent: Math.max(...runs.map((run) => run.clientCpuPercent)),
+    clientLoopDelayP99Ms: Math.max(...runs.map((run) => run.clientLoopDelayP99Ms)),
+    runs: runs.map(({ samples: _samples, ...run }) => run),
+  };
+}
+
 async function ttftBenchmark() {
   const cells = [];
   for (const transport of transports) {
     for (const concurrency of levels) {
-      for (const target of selectedTargets) {
-        log(`ttft ${transport} x${concurrency} on ${target.name}`);
-        const cell = await ttftCell(target, transport, concurrency);
-        const errors = Object.entries(cell.errors);
-        log(
-          `  p50 ${formatMs(cell.ttft.p50)} ms, p99 ${formatMs(cell.ttft.p99)} ms, ${formatInteger(cell.streamsPerSecond)} streams/s, ` +
-            `server CPU ${formatInteger(cell.serverCpuPercent)}%, client CPU ${formatInteger(cell.clientCpuPercent)}%, ` +
-            `server loop delay p99/max ${formatMs(cell.serverLoopDelayP99Ms)}/${formatMs(cell.serverLoopDelayMaxMs)} ms, ` +
-            `client loop delay p99 ${formatMs(cell.clientLoopDelayP99Ms)} ms` +
-            (errors.length ? `, errors ${JSON.stringify(cell.errors)}` : ''),
-        );
-        cells.push(cell);
+      const runsByTarget = new Map(selectedTargets.map((target) => [target.name, []]));
+      for (let repeat = 0; repeat < repeats; repeat++) {
+        // A-B, then B-A: drift in the machine's load hits both servers alike.
+        const order = repeat % 2 === 0 ? selectedTargets : [...selectedTargets].reverse();
+        for (const target of order) {
+          log(`ttft ${transport} x${concurrency} on ${target.name} (run ${repeat + 1}/${repeats})`);
+          const run = await ttftCell(target, transport, concurrency);
+          const errors = Object.entries(run.errors);
+          log(
+            `  p50 ${formatMs(run.ttft.p50)} ms, p99 ${formatMs(run.ttft.p99)} ms, ${formatInteger(run.streamsPerSecond)} streams/s, ` +
+              `server CPU ${formatInteger(run.serverCpuPercent)}%, client CPU ${formatInteger(run.clientCpuPercent)}%, ` +
+              `server loop delay p99/max ${formatMs(run.serverLoopDelayP99Ms)}/${formatMs(run.serverLoopDelayMaxMs)} ms, ` +
+              `server GC ${run.serverGcPauses.count} pauses, ${formatMs(run.serverGcPauses.totalMs)} ms total, max ${formatMs(run.serverGcPauses.maxMs)} ms, ` +
+              `client loop delay p99 ${formatMs(run.clientLoopDelayP99Ms)} ms` +
+              (errors.length ? `, errors ${JSON.stringify(run.errors)}` : ''),
+          );
+          runsByTarget.get(target.name).push(run);
+        }
       }
+      for (const runs of runsByTarget.values()) cells.push(pool(runs));
     }
   }
   return cells;
@@ -172,23 +236,35 @@ async function rpsBenchmark() {
   const results = [];
   for (const target of selectedTargets) {
     log(`POST /v1/chat on ${target.name}: ${flags['rps-connections']} connections, ${rpsSeconds} s`);
-    const server = await startServer(target, serverOptions(target));
+    const server = await startServer(target, { cpu: serverCpu });
     try {
-      const before = await server.stats({ gc: false });
+      const window = measuringWindow(server, 'rps');
       const result = await runClient(
         'chat-rps.mjs',
-        { url: server.url, apiKey: API_KEY, connections: Number(flags['rps-connections']), durationSeconds: rpsSeconds, warmupSeconds: 2, outputTokens },
+        {
+          url: server.url,
+          apiKey: API_KEY,
+          connections: Number(flags['rps-connections']),
+          durationSeconds: rpsSeconds,
+          warmupSeconds: 2,
+          outputTokens,
+          onProgress: window.onProgress,
+        },
         { timeoutMs: (rpsSeconds + 2) * 1000 + 60_000, cpu: clientCpu },
       );
-      const after = await server.stats({ gc: false });
-      const serverCpuMicros = after.cpuMicros - before.cpuMicros;
+      const measured = await window.finish();
       const cell = {
         target: target.name,
         ...result,
-        // CPU over warm-up and run, per request of both: the server's cost of one request.
-        serverCpuMicrosPerRequest: serverCpuMicros / (result.totalRequests + result.warmupRequests),
+        ...measured,
+        serverCpuPercent: (measured.serverCpuMicros / 1000 / (rpsSeconds * 1000)) * 100,
+        serverCpuMicrosPerRequest: measured.serverCpuMicros / result.totalRequests,
       };
-      log(`  ${formatInteger(cell.requestsPerSecond)} req/s, p50 ${cell.latency.p50} ms, p99 ${cell.latency.p99} ms, non-2xx ${cell.non2xx}, errors ${cell.errors}`);
+      log(
+        `  ${formatInteger(cell.requestsPerSecond)} req/s, p50 ${cell.latency.p50} ms, p99 ${cell.latency.p99} ms, non-2xx ${cell.non2xx}, errors ${cell.errors}, ` +
+          `server CPU ${formatInteger(cell.serverCpuPercent)}%, client CPU ${formatInteger(cell.clientCpuPercent)}%, ` +
+          `server GC ${cell.serverGcPauses.count} pauses, ${formatMs(cell.serverGcPauses.totalMs)} ms total`,
+      );
       results.push(cell);
     } finally {
       await server.stop();
@@ -203,7 +279,7 @@ async function memoryBenchmark() {
   for (const target of selectedTargets) {
     log(`idle WebSockets on ${target.name}: ${count}`);
     // Pings every hour: the measurement is of sockets at rest, not of heartbeat traffic.
-    const server = await startServer(target, serverOptions(target, { HEARTBEAT_INTERVAL_MS: '3600000' }));
+    const server = await startServer(target, { env: { HEARTBEAT_INTERVAL_MS: '3600000' }, cpu: serverCpu });
     const client = startClient(
       'idle-sockets.mjs',
       { url: server.url, apiKey: API_KEY, sockets: count, warmupSockets: 500, batch: 200, timeoutMs: 180_000 },
@@ -246,30 +322,44 @@ function report(run) {
   const find = (list, predicate) => list?.find(predicate);
   if (run.ttft) {
     const rows = [];
+    const diagnostics = [];
+    const transportName = (transport) =>
+      transport === 'ws' && streamsPerSocket > 1 ? `WebSocket (${streamsPerSocket}/socket)` : transport === 'ws' ? 'WebSocket' : 'SSE';
+    const pair = (floor, gateway, format) => `${format(floor)} / ${format(gateway)}`;
     for (const transport of transports) {
       for (const concurrency of levels) {
         const floor = find(run.ttft, (cell) => cell.target === 'bare' && cell.transport === transport && cell.concurrency === concurrency);
         const gateway = find(run.ttft, (cell) => cell.target === 'gateway' && cell.transport === transport && cell.concurrency === concurrency);
-        const errors = [floor, gateway].map((cell) => (cell ? Object.values(cell.errors).reduce((sum, value) => sum + value, 0) : 'n/a')).join(' / ');
+        const errorCount = (cell) => (cell ? Object.values(cell.errors).reduce((sum, value) => sum + value, 0) : Number.NaN);
         rows.push([
-          transport === 'ws' && streamsPerSocket > 1 ? `WebSocket (${streamsPerSocket}/socket)` : transport === 'ws' ? 'WebSocket' : 'SSE',
+          transportName(transport),
           formatInteger(concurrency),
-          `${formatMs(floor?.ttft.p50)} / ${formatMs(floor?.ttft.p99)}`,
-          `${formatMs(gateway?.ttft.p50)} / ${formatMs(gateway?.ttft.p99)}`,
-          `${formatSignedMs(minus(gateway?.ttft.p50, floor?.ttft.p50))} / ${formatSignedMs(minus(gateway?.ttft.p99, floor?.ttft.p99))}`,
-          `${formatInteger(floor?.streamsPerSecond)} / ${formatInteger(gateway?.streamsPerSecond)}`,
-          `${formatInteger(floor?.serverCpuMicrosPerStream)} / ${formatInteger(gateway?.serverCpuMicrosPerStream)}`,
-          `${formatInteger(floor?.serverCpuPercent)} / ${formatInteger(gateway?.serverCpuPercent)}`,
-          `${formatInteger(gateway?.ttft.count)}`,
-          errors,
+          pair(floor?.ttft.p50, floor?.ttft.p99, formatMs),
+          pair(gateway?.ttft.p50, gateway?.ttft.p99, formatMs),
+          pair(minus(gateway?.ttft.p50, floor?.ttft.p50), minus(gateway?.ttft.p99, floor?.ttft.p99), formatSignedMs),
+          pair(floor?.ttft.count, gateway?.ttft.count, formatInteger),
+          pair(errorCount(floor), errorCount(gateway), formatInteger),
+        ]);
+        diagnostics.push([
+          transportName(transport),
+          formatInteger(concurrency),
+          pair(floor?.streamsPerSecond, gateway?.streamsPerSecond, formatInteger),
+          pair(floor?.serverCpuMicrosPerStream, gateway?.serverCpuMicrosPerStream, formatInteger),
+          pair(floor?.serverCpuPercent, gateway?.serverCpuPercent, formatInteger),
+          pair(floor?.serverLoopDelayP99Ms, gateway?.serverLoopDelayP99Ms, formatMs),
+          pair(floor?.serverGcPauses.totalMs, gateway?.serverGcPauses.totalMs, formatMs),
+          pair(floor?.serverGcPauses.maxMs, gateway?.serverGcPauses.maxMs, formatMs),
+          pair(floor?.clientCpuPercent, gateway?.clientCpuPercent, formatInteger),
         ]);
       }
     }
     sections.push(
-      `### Time to first token (ms; floor = bare server, added = gateway - floor, same percentile)\n\n` +
+      `### Time to first token (ms), floor = bare server, added = gateway - floor at the same percentile\n\n` +
+        markdownTable(['transport', 'streams', 'floor p50 / p99', 'gateway p50 / p99', 'added p50 / p99', 'samples floor / gw', 'errors floor / gw'], rows) +
+        `\n\n### The same runs, server side (floor / gateway)\n\n` +
         markdownTable(
-          ['transport', 'streams', 'floor p50 / p99', 'gateway p50 / p99', 'added p50 / p99', 'streams/s floor / gw', 'server CPU µs/stream floor / gw', 'server CPU % floor / gw', 'samples (gw)', 'errors floor / gw'],
-          rows,
+          ['transport', 'streams', 'streams/s', 'server CPU µs per stream', 'server CPU %', 'server loop delay p99 ms', 'GC pause total ms', 'GC pause max ms', 'client CPU % (max)'],
+          diagnostics,
         ),
     );
   }
@@ -337,7 +427,7 @@ async function main() {
     loadAverageAtStart: os.loadavg().map((value) => value.toFixed(2)).join(' '),
   };
   log(`machine: ${machine.cpus} x ${machine.cpuModel}, Node ${machine.node}, load average ${machine.loadAverageAtStart}`);
-  const settings = { rate, outputTokens, measureMs, warmupMs, rpsSeconds, streamsPerSocket, levels, transports, pin: flags.pin, quick: flags.quick };
+  const settings = { rate, outputTokens, measureMs, repeats, warmupMs, rpsSeconds, streamsPerSocket, levels, transports, pin: flags.pin, quick: flags.quick };
   const run = { startedAt: new Date(startedAt).toISOString(), machine, settings };
   if (only.has('ttft')) run.ttft = await ttftBenchmark();
   if (only.has('rps')) run.rps = await rpsBenchmark();
@@ -352,7 +442,7 @@ async function main() {
     `\n## StreamGate benchmark, ${run.startedAt}\n\n` +
       `${machine.cpus} x ${machine.cpuModel}, ${machine.memoryGiB} GiB, Node ${machine.node}, ${machine.platform}; ` +
       `load average ${machine.loadAverageAtStart} at start, ${run.loadAverageAtEnd} at end; ${run.durationSeconds} s. ` +
-      `TTFT load: ${rate} new streams/s, ${outputTokens} tokens each, ${measureMs} ms window.\n\n` +
+      `TTFT load: about ${rate} new streams/s at every level, ${outputTokens} tokens each; ${repeats} x ${measureMs} ms windows per cell and server.\n\n` +
       `${report(run)}\n\nRaw results: ${path.relative(root, file)}` +
       (profileDirectory ? `\nCPU profiles: ${path.relative(root, profileDirectory)}` : '') +
       '\n',

@@ -25,9 +25,11 @@ function cannon({ url, apiKey, connections, durationSeconds, body }) {
 async function run(options) {
   const body = { message: 'Hello from the StreamGate benchmark', simulate: { ttft_ms: 0, tokens_per_second: 0, output_tokens: options.outputTokens } };
   const warmup = await cannon({ ...options, durationSeconds: options.warmupSeconds, body });
+  process.send?.({ type: 'progress', phase: 'measure-start' });
   const cpuBefore = process.cpuUsage();
   const result = await cannon({ ...options, durationSeconds: options.durationSeconds, body });
   const cpu = process.cpuUsage(cpuBefore);
+  process.send?.({ type: 'progress', phase: 'measure-end' });
   return {
     connections: options.connections,
     durationSeconds: options.durationSeconds,

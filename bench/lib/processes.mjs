@@ -49,12 +49,11 @@ function pin(pid, cpu) {
 
 /**
  * Starts a server under test in its own process, with the stats hook preloaded, and waits for
- * `GET /health`. Returns its URL, a `stats()` probe and `stop()`.
+ * `GET /health`. Returns its URL, `stats()` and `profile()` probes and `stop()`.
  */
-export async function startServer(target, { env = {}, cpu, cpuProfileDirectory, readyTimeoutMs = 15_000 } = {}) {
+export async function startServer(target, { env = {}, cpu, readyTimeoutMs = 15_000 } = {}) {
   const port = await freePort();
   const execArgv = ['--expose-gc', '--import', statsHook];
-  if (cpuProfileDirectory) execArgv.push('--cpu-prof', `--cpu-prof-dir=${cpuProfileDirectory}`);
   const child = track(fork(path.join(root, target.entry), [], {
     cwd: root,
     execArgv,
@@ -86,22 +85,28 @@ export async function startServer(target, { env = {}, cpu, cpuProfileDirectory, 
     await delay(100);
   }
 
-  /**
-   * The server's own numbers (rssBytes, heapUsedBytes, cpuMicros, loopDelayP99Ms, ...), after a full GC
-   * unless `gc` is false; `resetLoop` starts a new event-loop delay histogram after the reading.
-   */
-  const stats = ({ gc = true, resetLoop = false } = {}) =>
+  const reply = (type, send, timeoutMs = 30_000) =>
     new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`${target.name} did not answer "stats"`)), 10_000);
+      const timer = setTimeout(() => reject(new Error(`${target.name} did not answer "${type}"`)), timeoutMs);
       const listener = (message) => {
-        if (message?.type !== 'stats') return;
+        if (message?.type !== type) return;
         clearTimeout(timer);
         child.off('message', listener);
-        resolve(message);
+        if (message.error) reject(new Error(`${target.name}: ${message.error}`));
+        else resolve(message);
       };
       child.on('message', listener);
-      child.send({ type: 'stats', gc, resetLoop });
+      child.send(send);
     });
+
+  /**
+   * The server's own numbers (rssBytes, heapUsedBytes, cpuMicros, loopDelayP99Ms, gcPauses, ...), after a
+   * full GC unless `gc` is false; `resetWindow` starts new event-loop and GC tallies after the reading.
+   */
+  const stats = ({ gc = true, resetWindow = false } = {}) => reply('stats', { type: 'stats', gc, resetWindow });
+
+  /** Starts (`kind` "cpu" or "alloc") or stops (writing `file`) a profile inside the server. */
+  const profile = (action, { kind, file } = {}) => reply('profile', { type: 'profile', action, kind, file });
 
   /** SIGTERM, then SIGKILL if it has not exited in time. Resolves with how it exited. */
   const stop = async (graceMs = 10_000) => {
@@ -112,7 +117,7 @@ export async function startServer(target, { env = {}, cpu, cpuProfileDirectory, 
     return result;
   };
 
-  return { target, url, port, pid: child.pid, stats, stop, output };
+  return { target, url, port, pid: child.pid, stats, profile, stop, output };
 }
 
 /**

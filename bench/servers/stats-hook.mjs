@@ -1,9 +1,15 @@
 // Preloaded (`node --expose-gc --import ./bench/servers/stats-hook.mjs <server>`) into every server under
-// test, so that the harness can read the server's own memory, CPU and event-loop delay over the IPC
-// channel without the server's code knowing. The message `{type: "stats"}` answers with the numbers,
-// after a full GC (when exposed) unless `gc: false` (for readings taken while load runs); `resetLoop: true`
-// starts a new event-loop delay histogram (so a reading covers exactly one measuring window).
-import { monitorEventLoopDelay } from 'node:perf_hooks';
+// test, so that the harness can read the server's own numbers over the IPC channel without the server's
+// code knowing:
+//   {type: "stats", gc?, resetWindow?}  -> memory, CPU time, event-loop delay and GC pauses. A full GC runs
+//       first unless `gc: false` (readings taken while load runs); `resetWindow: true` starts new
+//       event-loop and GC tallies after the reading, so that the next reading covers one window.
+//   {type: "profile", action: "start", kind: "cpu" | "alloc"} and {type: "profile", action: "stop", file}
+//       -> a V8 CPU profile, or an allocation profile that includes the objects already collected, of
+//       exactly the window between the two messages (bench/profile-summary.mjs reads both).
+import { writeFileSync } from 'node:fs';
+import inspector from 'node:inspector';
+import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 
 if (process.send && process.channel) {
   // Sampled every 5 ms: coarse, but cheap enough not to disturb what it watches. The histogram holds the
@@ -12,7 +18,48 @@ if (process.send && process.channel) {
   const loopDelay = monitorEventLoopDelay({ resolution: resolutionMs });
   const lateness = (nanoseconds) => Math.max(0, nanoseconds / 1e6 - resolutionMs);
   loopDelay.enable();
+
+  let gcPauses = { count: 0, totalMs: 0, maxMs: 0 };
+  new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) {
+      gcPauses.count++;
+      gcPauses.totalMs += entry.duration;
+      gcPauses.maxMs = Math.max(gcPauses.maxMs, entry.duration);
+    }
+  }).observe({ entryTypes: ['gc'] });
+
+  let session;
+  let profiling;
+  const post = (method, parameters = {}) =>
+    new Promise((resolve, reject) => session.post(method, parameters, (error, result) => (error ? reject(error) : resolve(result))));
+
+  async function profile(message) {
+    if (message.action === 'start') {
+      session ??= new inspector.Session();
+      session.connect();
+      profiling = message.kind;
+      if (profiling === 'alloc') {
+        await post('HeapProfiler.enable');
+        await post('HeapProfiler.startSampling', { samplingInterval: 8192, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true });
+      } else {
+        await post('Profiler.enable');
+        await post('Profiler.setSamplingInterval', { interval: 500 });
+        await post('Profiler.start');
+      }
+    } else if (profiling) {
+      const { profile: result } = profiling === 'alloc' ? await post('HeapProfiler.stopSampling') : await post('Profiler.stop');
+      writeFileSync(message.file, JSON.stringify(result));
+      session.disconnect();
+      profiling = undefined;
+    }
+    process.send({ type: 'profile', action: message.action });
+  }
+
   process.on('message', (message) => {
+    if (message?.type === 'profile') {
+      profile(message).catch((error) => process.send({ type: 'profile', action: message.action, error: String(error) }));
+      return;
+    }
     if (message?.type !== 'stats') return;
     if (message.gc !== false) globalThis.gc?.();
     const memory = process.memoryUsage();
@@ -26,8 +73,12 @@ if (process.send && process.channel) {
       cpuMicros: cpu.user + cpu.system,
       loopDelayP99Ms: lateness(loopDelay.percentile(99)),
       loopDelayMaxMs: lateness(loopDelay.max),
+      gcPauses,
     });
-    if (message.resetLoop) loopDelay.reset();
+    if (message.resetWindow) {
+      loopDelay.reset();
+      gcPauses = { count: 0, totalMs: 0, maxMs: 0 };
+    }
   });
   // The channel must not keep a server alive that its own code would let exit; and a server whose
   // harness is gone (killed, crashed) shuts itself down rather than linger.
