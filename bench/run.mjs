@@ -14,6 +14,7 @@ import { parseArgs } from 'node:util';
 import { setTimeout as delay } from 'node:timers/promises';
 import { root, runClient, startClient, startServer } from './lib/processes.mjs';
 import { formatInteger, formatKiB, formatMs, formatSignedMs, markdownTable, minus, summarize } from './lib/stats.mjs';
+import { busyPercentOfOneCore, readCpuTimes, waitForQuiet } from './lib/system-load.mjs';
 import { API_KEY, targets } from './targets.mjs';
 
 const { values: flags } = parseArgs({
@@ -33,6 +34,7 @@ const { values: flags } = parseArgs({
     sockets: { type: 'string', default: '10000' },
     targets: { type: 'string', default: 'bare,gateway' },
     pin: { type: 'boolean', default: false },
+    'quiet-wait-ms': { type: 'string', default: '60000' },
     profile: { type: 'string' },
   },
 });
@@ -53,6 +55,8 @@ if (flags.help) {
   --sockets 10000             idle WebSockets for the memory benchmark
   --targets bare,gateway      servers to run (bench/targets.mjs)
   --pin                       pin the server to CPU 0 and the client to CPU 1 (taskset)
+  --quiet-wait-ms 60000       before each run, wait (up to 10 s) for the machine's other load to drop
+                              below 30% of a core; this many ms of such waiting in all, 0 to never wait
   --profile cpu|alloc         profile each server over each measuring window (CPU, or allocations);
                               files in bench/results/profiles/<time>/, read with bench/profile-summary.mjs.
                               Profiling slows the servers: use such a run for the profile, not the numbers.
@@ -90,6 +94,16 @@ setTimeout(() => {
   process.exit(3);
 }, HARD_LIMIT_MS).unref();
 
+let quietBudgetMs = Number(flags['quiet-wait-ms']);
+/** Starts each run in a lull of the other engineers' load, within the run's total waiting budget. */
+async function settle() {
+  if (quietBudgetMs <= 0) return;
+  const startedAt = Date.now();
+  const busy = await waitForQuiet({ maxWaitMs: Math.min(10_000, quietBudgetMs) });
+  quietBudgetMs -= Date.now() - startedAt;
+  if (busy >= 30) log(`  the machine is busy (${formatInteger(busy)}% of a core used by other processes); running anyway`);
+}
+
 const log = (text) => process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${text}\n`);
 
 /**
@@ -100,21 +114,33 @@ function measuringWindow(server, name) {
   const pending = [];
   let atStart;
   let atEnd;
+  let machineAtStart;
+  let machineAtEnd;
+  let startedAt;
+  let endedAt;
   const extension = flags.profile === 'alloc' ? 'heapprofile' : 'cpuprofile';
   return {
     onProgress(message) {
       if (message.phase === 'measure-start') {
+        machineAtStart = readCpuTimes();
+        startedAt = performance.now();
         pending.push(server.stats({ gc: false, resetWindow: true }).then((stats) => (atStart = stats)));
         if (profileDirectory) pending.push(server.profile('start', { kind: flags.profile }));
       } else if (message.phase === 'measure-end') {
+        machineAtEnd = readCpuTimes();
+        endedAt = performance.now();
         pending.push(server.stats({ gc: false }).then((stats) => (atEnd = stats)));
         if (profileDirectory) pending.push(server.profile('stop', { file: path.join(profileDirectory, `${server.target.name}-${name}.${extension}`) }));
       }
     },
     async finish() {
       await Promise.all(pending);
+      const serverCpuMicros = atEnd.cpuMicros - atStart.cpuMicros;
       return {
-        serverCpuMicros: atEnd.cpuMicros - atStart.cpuMicros,
+        serverCpuMicros,
+        // Everything busy on the machine in the window, in % of one core; minus server and client: the rest.
+        machineBusyPercent: busyPercentOfOneCore(machineAtStart, machineAtEnd),
+        windowMs: endedAt - startedAt,
         serverLoopDelayP99Ms: atEnd.loopDelayP99Ms,
         serverLoopDelayMaxMs: atEnd.loopDelayMaxMs,
         serverGcPauses: atEnd.gcPauses,
@@ -132,6 +158,7 @@ async function ttftCell(target, transport, concurrency) {
   const streamSeconds = concurrency / rate;
   const tokensPerSecond = Math.round(((outputTokens - 1) * rate) / concurrency);
   const rampMs = Math.max(200, Math.round(streamSeconds * 1000));
+  await settle();
   const server = await startServer(target, { cpu: serverCpu });
   try {
     const window = measuringWindow(server, `ttft-${transport}-${concurrency}`);
@@ -160,6 +187,7 @@ async function ttftCell(target, transport, concurrency) {
       ...result,
       ...measured,
       serverCpuPercent: (measured.serverCpuMicros / 1000 / measureMs) * 100,
+      otherCpuPercent: measured.machineBusyPercent - (measured.serverCpuMicros / 1000 / measured.windowMs) * 100 - result.clientCpuPercent,
     };
   } finally {
     await server.stop();
@@ -198,6 +226,7 @@ function pool(runs) {
       maxMs: Math.max(...runs.map((run) => run.serverGcPauses.maxMs)),
     },
     clientCpuPercent: Math.max(...runs.map((run) => run.clientCpuPercent)),
+    otherCpuPercent: Math.max(...runs.map((run) => run.otherCpuPercent)),
     clientLoopDelayP99Ms: Math.max(...runs.map((run) => run.clientLoopDelayP99Ms)),
     runs: runs.map(({ samples: _samples, ...run }) => run),
   };
@@ -220,7 +249,7 @@ async function ttftBenchmark() {
               `server CPU ${formatInteger(run.serverCpuPercent)}%, client CPU ${formatInteger(run.clientCpuPercent)}%, ` +
               `server loop delay p99/max ${formatMs(run.serverLoopDelayP99Ms)}/${formatMs(run.serverLoopDelayMaxMs)} ms, ` +
               `server GC ${run.serverGcPauses.count} pauses, ${formatMs(run.serverGcPauses.totalMs)} ms total, max ${formatMs(run.serverGcPauses.maxMs)} ms, ` +
-              `client loop delay p99 ${formatMs(run.clientLoopDelayP99Ms)} ms` +
+              `client loop delay p99 ${formatMs(run.clientLoopDelayP99Ms)} ms, other processes ${formatInteger(run.otherCpuPercent)}% of a core` +
               (errors.length ? `, errors ${JSON.stringify(run.errors)}` : ''),
           );
           runsByTarget.get(target.name).push(run);
@@ -236,6 +265,7 @@ async function rpsBenchmark() {
   const results = [];
   for (const target of selectedTargets) {
     log(`POST /v1/chat on ${target.name}: ${flags['rps-connections']} connections, ${rpsSeconds} s`);
+    await settle();
     const server = await startServer(target, { cpu: serverCpu });
     try {
       const window = measuringWindow(server, 'rps');
@@ -257,13 +287,14 @@ async function rpsBenchmark() {
         target: target.name,
         ...result,
         ...measured,
-        serverCpuPercent: (measured.serverCpuMicros / 1000 / (rpsSeconds * 1000)) * 100,
+        serverCpuPercent: (measured.serverCpuMicros / 1000 / measured.windowMs) * 100,
+        otherCpuPercent: measured.machineBusyPercent - (measured.serverCpuMicros / 1000 / measured.windowMs) * 100 - result.clientCpuPercent,
         serverCpuMicrosPerRequest: measured.serverCpuMicros / result.totalRequests,
       };
       log(
         `  ${formatInteger(cell.requestsPerSecond)} req/s, p50 ${cell.latency.p50} ms, p99 ${cell.latency.p99} ms, non-2xx ${cell.non2xx}, errors ${cell.errors}, ` +
           `server CPU ${formatInteger(cell.serverCpuPercent)}%, client CPU ${formatInteger(cell.clientCpuPercent)}%, ` +
-          `server GC ${cell.serverGcPauses.count} pauses, ${formatMs(cell.serverGcPauses.totalMs)} ms total`,
+          `other processes ${formatInteger(cell.otherCpuPercent)}% of a core, server GC ${cell.serverGcPauses.count} pauses, ${formatMs(cell.serverGcPauses.totalMs)} ms total`,
       );
       results.push(cell);
     } finally {
@@ -278,6 +309,7 @@ async function memoryBenchmark() {
   const count = Number(flags.sockets);
   for (const target of selectedTargets) {
     log(`idle WebSockets on ${target.name}: ${count}`);
+    await settle();
     // Pings every hour: the measurement is of sockets at rest, not of heartbeat traffic.
     const server = await startServer(target, { env: { HEARTBEAT_INTERVAL_MS: '3600000' }, cpu: serverCpu });
     const client = startClient(
@@ -350,6 +382,7 @@ function report(run) {
           pair(floor?.serverGcPauses.totalMs, gateway?.serverGcPauses.totalMs, formatMs),
           pair(floor?.serverGcPauses.maxMs, gateway?.serverGcPauses.maxMs, formatMs),
           pair(floor?.clientCpuPercent, gateway?.clientCpuPercent, formatInteger),
+          pair(floor?.otherCpuPercent, gateway?.otherCpuPercent, formatInteger),
         ]);
       }
     }
@@ -358,7 +391,18 @@ function report(run) {
         markdownTable(['transport', 'streams', 'floor p50 / p99', 'gateway p50 / p99', 'added p50 / p99', 'samples floor / gw', 'errors floor / gw'], rows) +
         `\n\n### The same runs, server side (floor / gateway)\n\n` +
         markdownTable(
-          ['transport', 'streams', 'streams/s', 'server CPU µs per stream', 'server CPU %', 'server loop delay p99 ms', 'GC pause total ms', 'GC pause max ms', 'client CPU % (max)'],
+          [
+            'transport',
+            'streams',
+            'streams/s',
+            'server CPU µs per stream',
+            'server CPU %',
+            'server loop delay p99 ms',
+            'GC pause total ms',
+            'GC pause max ms',
+            'client CPU %',
+            'other processes CPU %',
+          ],
           diagnostics,
         ),
     );
@@ -368,13 +412,14 @@ function report(run) {
     sections.push(
       `### Non-streaming POST /v1/chat (autocannon, ${flags['rps-connections']} connections, ${rpsSeconds} s)\n\n` +
         markdownTable(
-          ['server', 'requests/s', 'latency p50 / p90 / p99 (ms)', 'server CPU µs/request', 'vs floor', 'non-2xx / errors'],
+          ['server', 'requests/s', 'latency p50 / p90 / p99 (ms)', 'server CPU µs/request', 'vs floor', 'server / client / other CPU %', 'non-2xx / errors'],
           run.rps.map((cell) => [
             targets[cell.target].label,
             formatInteger(cell.requestsPerSecond),
             `${cell.latency.p50} / ${cell.latency.p90} / ${cell.latency.p99}`,
             formatInteger(cell.serverCpuMicrosPerRequest),
             floor ? `${((cell.requestsPerSecond / floor.requestsPerSecond) * 100).toFixed(0)}%` : 'n/a',
+            `${formatInteger(cell.serverCpuPercent)} / ${formatInteger(cell.clientCpuPercent)} / ${formatInteger(cell.otherCpuPercent)}`,
             `${cell.non2xx} / ${cell.errors + cell.timeouts}`,
           ]),
         ),
