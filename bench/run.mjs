@@ -24,7 +24,7 @@ const { values: flags } = parseArgs({
     only: { type: 'string', default: 'ttft,rps,memory' },
     levels: { type: 'string', default: '1,100,1000' },
     transports: { type: 'string', default: 'sse,ws' },
-    'ws-streams-per-socket': { type: 'string', default: '1' },
+    'mux-streams-per-socket': { type: 'string', default: '16' },
     rate: { type: 'string', default: '500' },
     tokens: { type: 'string', default: '20' },
     'measure-ms': { type: 'string' },
@@ -44,8 +44,9 @@ if (flags.help) {
   --quick                     shorter measuring windows (smoke run)
   --only ttft,rps,memory      which benchmarks to run
   --levels 1,100,1000         concurrent streams for the TTFT benchmark
-  --transports sse,ws         transports for the TTFT benchmark
-  --ws-streams-per-socket 1   WebSocket streams multiplexed on one socket (the gateway caps it at 16)
+  --transports sse,ws         transports for the TTFT benchmark: sse, ws (one stream per socket),
+                              ws-mux (streams multiplexed on shared sockets)
+  --mux-streams-per-socket 16 streams per socket for ws-mux (the gateway allows 16 by default)
   --rate 500                  new streams per second the TTFT load aims at, whatever the concurrency
   --tokens 20                 message events per stream
   --measure-ms 4000           TTFT measuring window per run of a cell
@@ -78,7 +79,11 @@ const measureMs = Number(flags['measure-ms'] ?? (flags.quick ? 2500 : 4000));
 const repeats = Number(flags.repeats ?? (flags.quick ? 1 : 2));
 const warmupMs = flags.quick ? 1000 : 1500;
 const rpsSeconds = Number(flags['rps-seconds'] ?? (flags.quick ? 4 : 10));
-const streamsPerSocket = Number(flags['ws-streams-per-socket']);
+const muxStreamsPerSocket = Number(flags['mux-streams-per-socket']);
+const transportNames = { sse: 'SSE', ws: 'WebSocket', 'ws-mux': `WebSocket, ${muxStreamsPerSocket} per socket` };
+for (const transport of transports) {
+  if (!transportNames[transport]) throw new Error(`Unknown transport "${transport}"; known: ${Object.keys(transportNames).join(', ')}`);
+}
 const serverCpu = flags.pin ? 0 : undefined;
 const clientCpu = flags.pin ? 1 : undefined;
 const stamp = new Date().toISOString().replace(/[:.]/g, '-');
@@ -165,11 +170,11 @@ async function ttftCell(target, transport, concurrency) {
     const result = await runClient(
       'stream-load.mjs',
       {
-        transport,
+        transport: transport === 'sse' ? 'sse' : 'ws',
         url: server.url,
         apiKey: API_KEY,
         concurrency,
-        streamsPerSocket: transport === 'ws' ? streamsPerSocket : 1,
+        streamsPerSocket: transport === 'ws-mux' ? muxStreamsPerSocket : 1,
         outputTokens,
         tokensPerSecond,
         rampMs,
@@ -186,6 +191,7 @@ async function ttftCell(target, transport, concurrency) {
       streamSeconds,
       ...result,
       ...measured,
+      transport,
       serverCpuPercent: (measured.serverCpuMicros / 1000 / measureMs) * 100,
       otherCpuPercent: measured.machineBusyPercent - (measured.serverCpuMicros / 1000 / measured.windowMs) * 100 - result.clientCpuPercent,
     };
@@ -355,8 +361,7 @@ function report(run) {
   if (run.ttft) {
     const rows = [];
     const diagnostics = [];
-    const transportName = (transport) =>
-      transport === 'ws' && streamsPerSocket > 1 ? `WebSocket (${streamsPerSocket}/socket)` : transport === 'ws' ? 'WebSocket' : 'SSE';
+    const transportName = (transport) => transportNames[transport];
     const pair = (floor, gateway, format) => `${format(floor)} / ${format(gateway)}`;
     for (const transport of transports) {
       for (const concurrency of levels) {
@@ -445,6 +450,7 @@ function report(run) {
   const ttft100 = (transport) => find(run.ttft, (cell) => cell.target === 'gateway' && cell.transport === transport && cell.concurrency === 100);
   const floor100 = (transport) => find(run.ttft, (cell) => cell.target === 'bare' && cell.transport === transport && cell.concurrency === 100);
   for (const transport of transports) {
+    if (transport === 'ws-mux') continue;
     const gateway = ttft100(transport);
     const floor = floor100(transport);
     if (!gateway || !floor) continue;
@@ -472,7 +478,7 @@ async function main() {
     loadAverageAtStart: os.loadavg().map((value) => value.toFixed(2)).join(' '),
   };
   log(`machine: ${machine.cpus} x ${machine.cpuModel}, Node ${machine.node}, load average ${machine.loadAverageAtStart}`);
-  const settings = { rate, outputTokens, measureMs, repeats, warmupMs, rpsSeconds, streamsPerSocket, levels, transports, pin: flags.pin, quick: flags.quick };
+  const settings = { rate, outputTokens, measureMs, repeats, warmupMs, rpsSeconds, muxStreamsPerSocket, levels, transports, pin: flags.pin, quick: flags.quick };
   const run = { startedAt: new Date(startedAt).toISOString(), machine, settings };
   if (only.has('ttft')) run.ttft = await ttftBenchmark();
   if (only.has('rps')) run.rps = await rpsBenchmark();

@@ -6,6 +6,7 @@
 //   3. closes them all and exits.
 // Every wait is bounded: the process gives up after `timeoutMs`.
 import WebSocket from 'ws';
+import { closeAll } from '../lib/websockets.mjs';
 
 function connect(socketUrl, apiKey) {
   return new Promise((resolve) => {
@@ -37,20 +38,6 @@ async function openMany(socketUrl, apiKey, count, batch) {
     }
   }
   return { sockets, errors };
-}
-
-function closeAll(sockets) {
-  return Promise.all(
-    sockets.map(
-      (socket) =>
-        new Promise((resolve) => {
-          if (socket.readyState === WebSocket.CLOSED) return resolve();
-          socket.once('close', resolve);
-          socket.close(1000);
-          setTimeout(() => (socket.terminate(), resolve()), 5000).unref();
-        }),
-    ),
-  );
 }
 
 const waitFor = (type) => new Promise((resolve) => process.on('message', (message) => message?.type === type && resolve()));

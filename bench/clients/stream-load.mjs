@@ -11,6 +11,7 @@ import { createParser } from 'eventsource-parser';
 import { Pool } from 'undici';
 import WebSocket from 'ws';
 import { summarize } from '../lib/stats.mjs';
+import { closeAll } from '../lib/websockets.mjs';
 
 /** @param {Record<string, any>} options */
 async function run(options) {
@@ -87,6 +88,7 @@ async function run(options) {
     transport,
     concurrency,
     streamsPerSocket: transport === 'ws' ? streamsPerSocket : 1,
+    sockets: transport === 'ws' ? Math.ceil(concurrency / streamsPerSocket) : concurrency,
     ttft: summarize(samples),
     // Raw, to the microsecond, so that the harness can pool repeated runs.
     samples: samples.map((value) => Math.round(value * 1000) / 1000),
@@ -186,19 +188,7 @@ async function websocketOpener(url, apiKey, concurrency, streamsPerSocket, body)
         socket.send(JSON.stringify({ ...body, request_id: requestId }));
       });
     },
-    async close() {
-      await Promise.all(
-        sockets.map(
-          (socket) =>
-            new Promise((resolve) => {
-              if (socket.readyState === WebSocket.CLOSED) return resolve();
-              socket.once('close', resolve);
-              socket.close(1000);
-              setTimeout(() => (socket.terminate(), resolve()), 2000).unref();
-            }),
-        ),
-      );
-    },
+    close: () => closeAll(sockets, 2000),
   };
 }
 
