@@ -1,7 +1,8 @@
 #!/usr/bin/env node
-// Summarizes a V8 profile written by `npm run bench -- --profile cpu|alloc` (or `node --cpu-prof`): where
-// the busy time (.cpuprofile, idle left out) or the allocated bytes (.heapprofile) went, by package and
-// by function, self cost only.
+// Summarizes a V8 profile written by `npm run bench -- --profile cpu|alloc|live` (or `node --cpu-prof`):
+// where the busy time (.cpuprofile, idle left out) or the sampled bytes (.heapprofile) went, by package
+// and by function, self cost only. The CPU profiler samples wall time: time a process spent descheduled
+// inside a system call (a busy machine) is counted to that call, most often `writev`.
 //
 //   node bench/profile-summary.mjs bench/results/profiles/<run>/<file>.cpuprofile [--top 30]
 import { readFileSync } from 'node:fs';
@@ -81,7 +82,7 @@ for (const file of positionals) {
   const top = Number(values.top);
   const heading =
     unit === 'bytes'
-      ? `sampled allocations ${amount(busy)} MiB (objects already collected included)`
+      ? `sampled ${amount(busy)} MiB (an "alloc" profile counts objects already collected too; a "live" one only those still alive at its end)`
       : `busy ${amount(busy)} ms, idle ${amount(idle)} ms`;
   process.stdout.write(
     `\n## ${file}\n\n${heading}\n\n### By package\n\n` +

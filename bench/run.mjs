@@ -62,8 +62,9 @@ if (flags.help) {
                               below 30% of a core; this many ms of such waiting in all, 0 to never wait
   --max-other-cpu 50          a TTFT run during which other processes used more than this % of a core
   --retries 6                 is run again, this many times in all; cells still above it are marked
-  --profile cpu|alloc         profile each server over each measuring window (CPU, or allocations);
-                              files in bench/results/profiles/<time>/, read with bench/profile-summary.mjs.
+  --profile cpu|alloc|live    profile each server over each measuring window: CPU, allocations, or
+                              (memory benchmark) what opening the idle sockets left alive; files in
+                              bench/results/profiles/<time>/, read with bench/profile-summary.mjs.
                               Profiling slows the servers: use such a run for the profile, not the numbers.
 `);
   process.exit(0);
@@ -92,9 +93,10 @@ const serverCpu = flags.pin ? 0 : undefined;
 const clientCpu = flags.pin ? 1 : undefined;
 const stamp = new Date().toISOString().replace(/[:.]/g, '-');
 const resultsDirectory = path.join(root, 'bench', 'results');
-if (flags.profile !== undefined && !['cpu', 'alloc'].includes(flags.profile)) throw new Error('--profile takes "cpu" or "alloc"');
+if (flags.profile !== undefined && !['cpu', 'alloc', 'live'].includes(flags.profile)) throw new Error('--profile takes "cpu", "alloc" or "live"');
 const profileDirectory = flags.profile ? path.join(resultsDirectory, 'profiles', stamp) : undefined;
 if (profileDirectory) mkdirSync(profileDirectory, { recursive: true });
+const windowProfiles = flags.profile === 'cpu' || flags.profile === 'alloc';
 
 // Everything stops by itself: a watchdog ends the run (and, through the children's own limits, them).
 const HARD_LIMIT_MS = 15 * 60_000;
@@ -127,19 +129,19 @@ function measuringWindow(server, name) {
   let machineAtEnd;
   let startedAt;
   let endedAt;
-  const extension = flags.profile === 'alloc' ? 'heapprofile' : 'cpuprofile';
+  const extension = flags.profile === 'cpu' ? 'cpuprofile' : 'heapprofile';
   return {
     onProgress(message) {
       if (message.phase === 'measure-start') {
         machineAtStart = readCpuTimes();
         startedAt = performance.now();
         pending.push(server.stats({ gc: false, resetWindow: true }).then((stats) => (atStart = stats)));
-        if (profileDirectory) pending.push(server.profile('start', { kind: flags.profile }));
+        if (windowProfiles) pending.push(server.profile('start', { kind: flags.profile }));
       } else if (message.phase === 'measure-end') {
         machineAtEnd = readCpuTimes();
         endedAt = performance.now();
         pending.push(server.stats({ gc: false }).then((stats) => (atEnd = stats)));
-        if (profileDirectory) pending.push(server.profile('stop', { file: path.join(profileDirectory, `${server.target.name}-${name}.${extension}`) }));
+        if (windowProfiles) pending.push(server.profile('stop', { file: path.join(profileDirectory, `${server.target.name}-${name}.${extension}`) }));
       }
     },
     async finish() {
@@ -338,9 +340,11 @@ async function memoryBenchmark() {
       await client.next('warmed');
       await delay(500);
       const before = await server.stats();
+      if (flags.profile === 'live') await server.profile('start', { kind: 'live' });
       client.send({ type: 'open' });
       const opened = await client.next('opened');
       await delay(1000);
+      if (flags.profile === 'live') await server.profile('stop', { file: path.join(profileDirectory, `${target.name}-idle-sockets.heapprofile`) });
       const after = await server.stats();
       client.send({ type: 'close' });
       await client.next('closed');

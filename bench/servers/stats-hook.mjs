@@ -4,9 +4,11 @@
 //   {type: "stats", gc?, resetWindow?}  -> memory, CPU time, event-loop delay and GC pauses. A full GC runs
 //       first unless `gc: false` (readings taken while load runs); `resetWindow: true` starts new
 //       event-loop and GC tallies after the reading, so that the next reading covers one window.
-//   {type: "profile", action: "start", kind: "cpu" | "alloc"} and {type: "profile", action: "stop", file}
-//       -> a V8 CPU profile, or an allocation profile that includes the objects already collected, of
-//       exactly the window between the two messages (bench/profile-summary.mjs reads both).
+//   {type: "profile", action: "start", kind: "cpu" | "alloc" | "live"} and {type: "profile", action: "stop", file}
+//       -> over exactly the window between the two messages, a V8 CPU profile ("cpu"), an allocation
+//       profile that includes the objects already collected ("alloc"), or one of only the objects
+//       still alive at the stop, after a full GC ("live": what the window left behind).
+//       bench/profile-summary.mjs reads them all.
 import { writeFileSync } from 'node:fs';
 import inspector from 'node:inspector';
 import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
@@ -38,16 +40,22 @@ if (process.send && process.channel) {
       session ??= new inspector.Session();
       session.connect();
       profiling = message.kind;
-      if (profiling === 'alloc') {
+      if (profiling === 'alloc' || profiling === 'live') {
+        const collected = profiling === 'alloc';
         await post('HeapProfiler.enable');
-        await post('HeapProfiler.startSampling', { samplingInterval: 8192, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true });
+        await post('HeapProfiler.startSampling', {
+          samplingInterval: collected ? 8192 : 1024,
+          includeObjectsCollectedByMajorGC: collected,
+          includeObjectsCollectedByMinorGC: collected,
+        });
       } else {
         await post('Profiler.enable');
         await post('Profiler.setSamplingInterval', { interval: 500 });
         await post('Profiler.start');
       }
     } else if (profiling) {
-      const { profile: result } = profiling === 'alloc' ? await post('HeapProfiler.stopSampling') : await post('Profiler.stop');
+      if (profiling === 'live') globalThis.gc?.();
+      const { profile: result } = profiling === 'cpu' ? await post('Profiler.stop') : await post('HeapProfiler.stopSampling');
       writeFileSync(message.file, JSON.stringify(result));
       session.disconnect();
       profiling = undefined;
