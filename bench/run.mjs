@@ -34,6 +34,7 @@ const { values: flags } = parseArgs({
     sockets: { type: 'string', default: '10000' },
     targets: { type: 'string', default: 'bare,gateway' },
     pin: { type: 'boolean', default: false },
+    'server-node-options': { type: 'string', default: '' },
     'quiet-wait-ms': { type: 'string', default: '45000' },
     'max-other-cpu': { type: 'string', default: '50' },
     retries: { type: 'string', default: '6' },
@@ -58,6 +59,8 @@ if (flags.help) {
   --sockets 10000             idle WebSockets for the memory benchmark
   --targets bare,gateway      servers to run (bench/targets.mjs)
   --pin                       pin the server to CPU 0 and the client to CPU 1 (taskset)
+  --server-node-options=...   extra node flags for the servers under test (note the =), e.g.
+                              --server-node-options=--max-semi-space-size=64
   --quiet-wait-ms 45000       before each run, wait (up to 10 s) for the machine's other load to drop
                               below 30% of a core; this many ms of such waiting in all, 0 to never wait
   --max-other-cpu 50          a TTFT run during which other processes used more than this % of a core
@@ -90,6 +93,7 @@ for (const transport of transports) {
   if (!transportNames[transport]) throw new Error(`Unknown transport "${transport}"; known: ${Object.keys(transportNames).join(', ')}`);
 }
 const serverCpu = flags.pin ? 0 : undefined;
+const serverNodeOptions = list(flags['server-node-options'].replaceAll(' ', ','));
 const clientCpu = flags.pin ? 1 : undefined;
 const stamp = new Date().toISOString().replace(/[:.]/g, '-');
 const resultsDirectory = path.join(root, 'bench', 'results');
@@ -170,7 +174,7 @@ async function ttftCell(target, transport, concurrency) {
   const tokensPerSecond = Math.round(((outputTokens - 1) * rate) / concurrency);
   const rampMs = Math.max(200, Math.round(streamSeconds * 1000));
   await settle();
-  const server = await startServer(target, { cpu: serverCpu });
+  const server = await startServer(target, { cpu: serverCpu, nodeOptions: serverNodeOptions });
   try {
     const window = measuringWindow(server, `ttft-${transport}-${concurrency}`);
     const result = await runClient(
@@ -285,7 +289,7 @@ async function rpsBenchmark() {
   for (const target of selectedTargets) {
     log(`POST /v1/chat on ${target.name}: ${flags['rps-connections']} connections, ${rpsSeconds} s`);
     await settle();
-    const server = await startServer(target, { cpu: serverCpu });
+    const server = await startServer(target, { cpu: serverCpu, nodeOptions: serverNodeOptions });
     try {
       const window = measuringWindow(server, 'rps');
       const result = await runClient(
@@ -330,7 +334,7 @@ async function memoryBenchmark() {
     log(`idle WebSockets on ${target.name}: ${count}`);
     await settle();
     // Pings every hour: the measurement is of sockets at rest, not of heartbeat traffic.
-    const server = await startServer(target, { env: { HEARTBEAT_INTERVAL_MS: '3600000' }, cpu: serverCpu });
+    const server = await startServer(target, { env: { HEARTBEAT_INTERVAL_MS: '3600000' }, cpu: serverCpu, nodeOptions: serverNodeOptions });
     const client = startClient(
       'idle-sockets.mjs',
       { url: server.url, apiKey: API_KEY, sockets: count, warmupSockets: 500, batch: 200, timeoutMs: 180_000 },
@@ -501,7 +505,7 @@ async function main() {
     loadAverageAtStart: os.loadavg().map((value) => value.toFixed(2)).join(' '),
   };
   log(`machine: ${machine.cpus} x ${machine.cpuModel}, Node ${machine.node}, load average ${machine.loadAverageAtStart}`);
-  const settings = { rate, outputTokens, measureMs, repeats, warmupMs, rpsSeconds, muxStreamsPerSocket, levels, transports, pin: flags.pin, quick: flags.quick };
+  const settings = { rate, outputTokens, measureMs, repeats, warmupMs, rpsSeconds, muxStreamsPerSocket, levels, transports, serverNodeOptions, pin: flags.pin, quick: flags.quick };
   const run = { startedAt: new Date(startedAt).toISOString(), machine, settings };
   if (only.has('ttft')) run.ttft = await ttftBenchmark();
   if (only.has('rps')) run.rps = await rpsBenchmark();

@@ -51,9 +51,9 @@ function pin(pid, cpu) {
  * Starts a server under test in its own process, with the stats hook preloaded, and waits for
  * `GET /health`. Returns its URL, `stats()` and `profile()` probes and `stop()`.
  */
-export async function startServer(target, { env = {}, cpu, readyTimeoutMs = 15_000 } = {}) {
+export async function startServer(target, { env = {}, cpu, nodeOptions = [], readyTimeoutMs = 15_000 } = {}) {
   const port = await freePort();
-  const execArgv = ['--expose-gc', '--import', statsHook];
+  const execArgv = [...nodeOptions, '--expose-gc', '--import', statsHook];
   const child = track(fork(path.join(root, target.entry), [], {
     cwd: root,
     execArgv,
