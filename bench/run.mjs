@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // StreamGate benchmark (issue 2, item 11). Run by hand, never by `npm test`:
 //
-//   npm run bench                 # builds, then runs everything (about 4-5 minutes), prints the tables
+//   npm run bench                 # builds the gateway, runs everything (about 4-5 minutes), prints tables
 //   npm run bench -- --quick      # shorter windows, one run per cell: a smoke run (about 2 minutes)
 //   node bench/run.mjs --help
 //

@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { targets } from '../targets.mjs';
 import { root } from './processes.mjs';
 
-const HELP = `Usage: node bench/run.mjs [options]      (npm run bench -- [options] builds first)
+const HELP = `Usage: node bench/run.mjs [options]      (npm run bench -- [options] builds the gateway first)
   --quick                     shorter measuring windows, one run per cell (smoke run)
   --only ttft,rps,memory      which benchmarks to run
   --levels 1,100,1000         concurrent streams for the TTFT benchmark
