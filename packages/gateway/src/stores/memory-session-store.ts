@@ -20,6 +20,11 @@ export interface MemorySessionStoreOptions {
 export class MemorySessionStore implements SessionStore {
   // A Map iterates in insertion order; re-inserting on use makes the first key the least recently used.
   private readonly sessions = new Map<string, MemorySession>();
+  // Where eviction goes on from. A fresh `keys()` iterator would step over every entry deleted since the
+  // Map last compacted (V8 leaves holes at the front), which made each eviction cost O(maxSessions): about
+  // 7 µs a new session at 10,000 sessions, 17 µs at 100,000 (bench/, docs/benchmarks.md). A kept iterator
+  // resumes where it stopped, still skips deleted entries and still reaches re-inserted ones.
+  private evictionCursor: MapIterator<string> = this.sessions.keys();
 
   constructor(private readonly options: MemorySessionStoreOptions) {}
 
@@ -39,8 +44,13 @@ export class MemorySessionStore implements SessionStore {
   private insert(id: string, session: MemorySession): void {
     this.sessions.set(id, session);
     while (this.sessions.size > this.options.maxSessions) {
-      const oldest = this.sessions.keys().next().value as string;
-      this.sessions.delete(oldest);
+      let oldest = this.evictionCursor.next();
+      if (oldest.done) {
+        // A finished iterator stays finished, even after new entries arrive: start over.
+        this.evictionCursor = this.sessions.keys();
+        oldest = this.evictionCursor.next();
+      }
+      this.sessions.delete(oldest.value as string);
     }
   }
 
