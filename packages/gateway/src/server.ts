@@ -24,6 +24,7 @@ import { MemorySessionStore } from './stores/memory-session-store.js';
 import type { SessionStore } from './stores/session-store.js';
 import { SqliteSessionStore } from './stores/sqlite-session-store.js';
 import { registerBedrockRoutes } from './transports/bedrock/bedrock-routes.js';
+import { registerOpenAiRoutes } from './transports/openai/openai-routes.js';
 import { registerChatRoute } from './transports/rest/chat-route.js';
 import { registerSessionRoutes } from './transports/rest/sessions-routes.js';
 import { registerChatStreamRoute } from './transports/sse/chat-stream-route.js';
@@ -171,6 +172,15 @@ export async function buildGateway(config: GatewayConfig, overrides: GatewayOver
     images: built?.images ?? new MediaModels('image'),
     usage,
     isBedrockProvider: (name) => built?.providers.some((provider) => provider.name === name && provider.type === 'bedrock') ?? false,
+    heartbeatIntervalMs: config.heartbeatIntervalMs,
+    timeoutMs: config.upstreams.routing.timeoutMs,
+  });
+  await registerOpenAiRoutes(app, {
+    engine,
+    registry,
+    embeddings: built?.embeddings ?? new MediaModels('embedding'),
+    images: built?.images ?? new MediaModels('image'),
+    usage,
     heartbeatIntervalMs: config.heartbeatIntervalMs,
     timeoutMs: config.upstreams.routing.timeoutMs,
   });

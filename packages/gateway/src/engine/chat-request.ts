@@ -1,7 +1,8 @@
 import type { SimulateOptions } from '@streamgate/protocol';
 import type { ChatMessage } from '../providers/chat-model.js';
 
-export type Transport = 'rest' | 'sse' | 'websocket';
+/** The surface a request came in on (`openai`: the OpenAI-compatible routes under `/v1`). */
+export type Transport = 'rest' | 'sse' | 'websocket' | 'openai';
 
 /** Who is asking: the identity that owns sessions and is billed in usage records. */
 export interface Caller {

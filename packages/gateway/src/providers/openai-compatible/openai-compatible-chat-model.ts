@@ -7,6 +7,7 @@ import { estimateTokens } from '../simulator/simulator-reply.js';
 import { convertToOpenAiCompatibleMessages } from './convert-to-openai-compatible-messages.js';
 import { mapOpenAiCompatibleFinishReason } from './map-openai-compatible-finish-reason.js';
 import { openAiCompatibleError, openAiCompatibleStreamError } from './openai-compatible-error.js';
+import { openAiCompatibleCallOptions } from './openai-compatible-options.js';
 import { postJson, readText, type OpenAiCompatibleServer } from './openai-compatible-http.js';
 import { chunkSchema, completionSchema } from './openai-compatible-schemas.js';
 
@@ -29,11 +30,14 @@ export class OpenAiCompatibleChatModel implements ChatModel {
   ) {}
 
   async *stream(call: ChatModelCall): AsyncGenerator<ChatModelPart> {
-    const messages = convertToOpenAiCompatibleMessages(call);
+    const options = openAiCompatibleCallOptions(call);
+    const messages = options?.messages ?? convertToOpenAiCompatibleMessages(call);
     const body = {
+      ...options?.parameters,
       model: call.upstreamModelId,
       messages,
-      ...(call.maxTokens !== undefined ? { max_tokens: call.maxTokens } : {}),
+      // Newer OpenAI models refuse `max_tokens` next to `max_completion_tokens`: a client that sent the latter gets it alone.
+      ...(call.maxTokens !== undefined && options?.parameters?.max_completion_tokens === undefined ? { max_tokens: call.maxTokens } : {}),
       ...(call.temperature !== undefined ? { temperature: call.temperature } : {}),
       stream: this.settings.streaming,
       ...(this.settings.streaming && this.settings.includeUsage ? { stream_options: { include_usage: true } } : {}),
@@ -45,7 +49,7 @@ export class OpenAiCompatibleChatModel implements ChatModel {
       if (call.signal.aborted) return;
       throw error;
     }
-    const inputEstimate = estimateTokens(messages.map((message) => message.content).join('\n'));
+    const inputEstimate = estimateTokens([call.system ?? '', ...call.messages.map((message) => message.content)].join('\n'));
     if (!this.settings.streaming) {
       yield* this.whole(response, call.signal, inputEstimate);
       return;

@@ -24,9 +24,13 @@ export class SseWriter {
 
   /** Sends one event; resolves when the socket can take more (or is gone). */
   async write(id: string, event: string, data: unknown): Promise<void> {
+    return this.send(`id: ${id}\nevent: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+  }
+
+  /** Sends text already framed as whole events (the OpenAI routes' `data:`-only events); same backpressure as `write`. */
+  async send(text: string): Promise<void> {
     if (this.closed) return;
-    const flushed = this.response.write(`id: ${id}\nevent: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
-    if (!flushed) await this.drained();
+    if (!this.response.write(text)) await this.drained();
   }
 
   private comment(text: string): void {
