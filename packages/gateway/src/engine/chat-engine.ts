@@ -203,6 +203,7 @@ export class ChatEngine {
       ...(failure ? { errorCode: failure.code } : {}),
       startedAt,
     });
+    if (request.keepTurns === false) return;
     const status: SessionTurn['status'] = outcome === 'completed' ? 'complete' : outcome === 'cancelled' ? 'cancelled' : 'failed';
     await this.options.sessions.append(sessionId, request.caller.keyId, [
       { role: 'user', content: request.message, createdAt: startedAt, requestId: request.requestId, status: 'complete' },

@@ -22,6 +22,11 @@ export interface ChatRequest {
   simulate?: SimulateOptions;
   /** Earlier turns supplied by the caller (a proxy route); when set, they are sent instead of the session's history. */
   history?: ChatMessage[];
+  /**
+   * false: the caller keeps the conversation itself (an OpenAI client sends it whole every time) and
+   * named no session, so the turns are not stored. Default true.
+   */
+  keepTurns?: boolean;
   /** Provider-specific options, passed through to the model call (see ChatModelCall). */
   providerOptions?: Readonly<Record<string, unknown>>;
   caller: Caller;

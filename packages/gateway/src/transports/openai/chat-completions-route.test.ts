@@ -90,7 +90,8 @@ describe('POST /v1/chat/completions', () => {
     assert.deepEqual([call.maxTokens, call.temperature], [40, 0.2]);
     const body = response.json();
     assert.equal(body.choices[0].message.content, 'xxxxx xxxxx ');
-    assert.equal(response.headers['x-session-id'], call.sessionId);
+    assert.equal(response.headers['x-session-id'], undefined, 'no session was named, so none was kept');
+    assert.equal(await harness.gateway.sessions.get(call.sessionId!, call.userId!), undefined);
     assert.equal(body.id, `chatcmpl-${response.headers['x-request-id']}`);
   });
 

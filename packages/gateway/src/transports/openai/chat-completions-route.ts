@@ -49,7 +49,8 @@ function toChatRequest(request: FastifyRequest, body: ChatCompletionsBody): Chat
     message: conversation.message,
     history: conversation.history,
     ...(conversation.system !== undefined ? { system: conversation.system } : {}),
-    ...(sessionId !== undefined ? { sessionId } : {}),
+    // Without a named session the client holds the conversation: nothing to keep, no session to grow.
+    ...(sessionId !== undefined ? { sessionId } : { keepTurns: false }),
     ...(body.model !== undefined ? { model: body.model } : {}),
     ...(maxTokens !== undefined ? { maxTokens } : {}),
     ...(body.temperature != null ? { temperature: body.temperature } : {}),
@@ -114,19 +115,22 @@ export function registerChatCompletionsRoute(app: FastifyInstance, surface: Open
     },
     async function chatCompletions(request, reply) {
       const body = request.body;
-      const stream = await surface.engine.open(toChatRequest(request, body), abortOnClientClose(reply));
+      const chatRequest = toChatRequest(request, body);
+      const stream = await surface.engine.open(chatRequest, abortOnClientClose(reply));
       const id = `chatcmpl-${stream.requestId}`;
       const created = Math.floor(Date.now() / 1000);
+      const sessionId = chatRequest.sessionId;
       if (body.stream) {
         await sendChatCompletionStream(reply, stream, {
           id,
           created,
+          ...(sessionId !== undefined ? { sessionId } : {}),
           includeUsage: body.stream_options?.include_usage === true,
           heartbeatIntervalMs: surface.heartbeatIntervalMs,
         });
         return;
       }
-      reply.header('x-session-id', stream.sessionId);
+      if (sessionId !== undefined) reply.header('x-session-id', sessionId);
       return wholeCompletion(stream, id, created);
     },
   );

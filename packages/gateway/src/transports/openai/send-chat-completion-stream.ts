@@ -10,6 +10,8 @@ export interface ChatCompletionStreamOptions {
   created: number;
   includeUsage: boolean;
   heartbeatIntervalMs: number;
+  /** The session the client named, echoed as `x-session-id`. */
+  sessionId?: string;
 }
 
 const WAITING = Symbol('waiting');
@@ -45,7 +47,7 @@ export async function sendChatCompletionStream(reply: FastifyReply, stream: Chat
       connection: 'keep-alive',
       'x-accel-buffering': 'no',
       'x-request-id': stream.requestId,
-      'x-session-id': stream.sessionId,
+      ...(options.sessionId !== undefined ? { 'x-session-id': options.sessionId } : {}),
     });
     return new SseWriter(response, options.heartbeatIntervalMs);
   };
