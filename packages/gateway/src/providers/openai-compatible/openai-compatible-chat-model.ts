@@ -8,7 +8,7 @@ import { convertToOpenAiCompatibleMessages } from './convert-to-openai-compatibl
 import { mapOpenAiCompatibleFinishReason } from './map-openai-compatible-finish-reason.js';
 import { openAiCompatibleError, openAiCompatibleStreamError } from './openai-compatible-error.js';
 import { openAiCompatibleCallOptions } from './openai-compatible-options.js';
-import { postJson, readText, type OpenAiCompatibleServer } from './openai-compatible-http.js';
+import { postJson, readText, type OpenAiCompatibleServer, type UpstreamResponse } from './openai-compatible-http.js';
 import { chunkSchema, completionSchema } from './openai-compatible-schemas.js';
 
 export interface OpenAiCompatibleChatModelSettings {
@@ -42,7 +42,7 @@ export class OpenAiCompatibleChatModel implements ChatModel {
       stream: this.settings.streaming,
       ...(this.settings.streaming && this.settings.includeUsage ? { stream_options: { include_usage: true } } : {}),
     };
-    let response: Response;
+    let response: UpstreamResponse;
     try {
       response = await postJson(this.server, '/chat/completions', body, call.signal, this.settings.streaming ? 'text/event-stream' : 'application/json');
     } catch (error) {
@@ -54,7 +54,6 @@ export class OpenAiCompatibleChatModel implements ChatModel {
       yield* this.whole(response, call.signal, inputEstimate);
       return;
     }
-    if (!response.body) throw new GatewayError('upstream_bad_response', `${this.server.name} answered without a body.`);
     const events = new ServerSentEventDecoder();
     const toolCalls = new Map<number, { id: string; name: string; arguments: string[] }>();
     let finishReason: string | null | undefined;
@@ -106,7 +105,7 @@ export class OpenAiCompatibleChatModel implements ChatModel {
     };
   }
 
-  private async *whole(response: Response, signal: AbortSignal, inputEstimate: number): AsyncGenerator<ChatModelPart> {
+  private async *whole(response: UpstreamResponse, signal: AbortSignal, inputEstimate: number): AsyncGenerator<ChatModelPart> {
     let text: string;
     try {
       text = await readText(response, MAX_COMPLETION_BYTES);
