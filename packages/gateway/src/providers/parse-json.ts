@@ -10,6 +10,11 @@ export function parseJson<T>(text: string, schema: z.ZodType<T>): ParseResult<T>
   } catch (error) {
     return { success: false, error: `not valid JSON: ${(error as Error).message}` };
   }
+  return checkValue(value, schema);
+}
+
+/** An already parsed value, validated: the same result and messages as `parseJson`. */
+export function checkValue<T>(value: unknown, schema: z.ZodType<T>): ParseResult<T> {
   const result = schema.safeParse(value);
   if (result.success) return { success: true, data: result.data };
   const issue = result.error.issues[0];

@@ -9,7 +9,7 @@ import { mapOpenAiCompatibleFinishReason } from './map-openai-compatible-finish-
 import { openAiCompatibleError, openAiCompatibleStreamError } from './openai-compatible-error.js';
 import { openAiCompatibleCallOptions } from './openai-compatible-options.js';
 import { postJson, readText, type OpenAiCompatibleServer, type UpstreamResponse } from './openai-compatible-http.js';
-import { chunkSchema, completionSchema } from './openai-compatible-schemas.js';
+import { completionSchema, parseChunk } from './openai-compatible-schemas.js';
 
 export interface OpenAiCompatibleChatModelSettings {
   streaming: boolean;
@@ -68,7 +68,7 @@ export class OpenAiCompatibleChatModel implements ChatModel {
             done = true;
             continue;
           }
-          const chunk = parseJson(event.data, chunkSchema);
+          const chunk = parseChunk(event.data);
           if (!chunk.success) throw new GatewayError('upstream_bad_response', `${this.server.name} sent a chunk that is ${chunk.error}.`);
           if (chunk.data.error !== undefined) throw openAiCompatibleStreamError(chunk.data.error, this.server.name);
           if (chunk.data.usage) usage = { inputTokens: chunk.data.usage.prompt_tokens, outputTokens: chunk.data.usage.completion_tokens ?? 0 };
