@@ -110,6 +110,7 @@ export class ChatEngine {
         sessionId,
         userId: request.caller.keyId,
         ...(request.providerOptions ? { providerOptions: request.providerOptions } : {}),
+        ...(request.whole ? { whole: true } : {}),
         signal: controller.signal,
       });
       for await (const part of parts) {

@@ -22,6 +22,8 @@ export interface ChatRequest {
   simulate?: SimulateOptions;
   /** Earlier turns supplied by the caller (a proxy route); when set, they are sent instead of the session's history. */
   history?: ChatMessage[];
+  /** The client wants the reply at once (see ChatModelCall.whole). */
+  whole?: boolean;
   /**
    * false: the caller keeps the conversation itself (an OpenAI client sends it whole every time) and
    * named no session, so the turns are not stored. Default true.

@@ -21,7 +21,8 @@ const MAX_COMPLETION_BYTES = 8 * 1024 * 1024;
 
 /**
  * A chat model on any OpenAI-compatible server (`POST /chat/completions`): streamed as SSE, or
- * asked for the whole completion when the model is configured with `streaming: false`.
+ * asked for the whole completion when the model is configured with `streaming: false` or the caller
+ * wants the reply at once (`call.whole`).
  */
 export class OpenAiCompatibleChatModel implements ChatModel {
   constructor(
@@ -31,6 +32,7 @@ export class OpenAiCompatibleChatModel implements ChatModel {
 
   async *stream(call: ChatModelCall): AsyncGenerator<ChatModelPart> {
     const options = openAiCompatibleCallOptions(call);
+    const streaming = this.settings.streaming && call.whole !== true;
     const messages = options?.messages ?? convertToOpenAiCompatibleMessages(call);
     const body = {
       ...options?.parameters,
@@ -39,18 +41,18 @@ export class OpenAiCompatibleChatModel implements ChatModel {
       // Newer OpenAI models refuse `max_tokens` next to `max_completion_tokens`: a client that sent the latter gets it alone.
       ...(call.maxTokens !== undefined && options?.parameters?.max_completion_tokens === undefined ? { max_tokens: call.maxTokens } : {}),
       ...(call.temperature !== undefined ? { temperature: call.temperature } : {}),
-      stream: this.settings.streaming,
-      ...(this.settings.streaming && this.settings.includeUsage ? { stream_options: { include_usage: true } } : {}),
+      stream: streaming,
+      ...(streaming && this.settings.includeUsage ? { stream_options: { include_usage: true } } : {}),
     };
     let response: UpstreamResponse;
     try {
-      response = await postJson(this.server, '/chat/completions', body, call.signal, this.settings.streaming ? 'text/event-stream' : 'application/json');
+      response = await postJson(this.server, '/chat/completions', body, call.signal, streaming ? 'text/event-stream' : 'application/json');
     } catch (error) {
       if (call.signal.aborted) return;
       throw error;
     }
     const inputEstimate = estimateTokens([call.system ?? '', ...call.messages.map((message) => message.content)].join('\n'));
-    if (!this.settings.streaming) {
+    if (!streaming) {
       yield* this.whole(response, call.signal, inputEstimate);
       return;
     }

@@ -55,6 +55,7 @@ function toChatRequest(request: FastifyRequest, body: ChatCompletionsBody): Chat
     ...(maxTokens !== undefined ? { maxTokens } : {}),
     ...(body.temperature != null ? { temperature: body.temperature } : {}),
     ...(body.simulate ? { simulate: body.simulate } : {}),
+    ...(body.stream ? {} : { whole: true }),
     providerOptions: openAiProviderOptions(body),
     caller: request.caller,
     transport: 'openai',

@@ -42,8 +42,7 @@ describe('the official openai SDK, unchanged, against the gateway', () => {
     assert.deepEqual(completion.usage, { prompt_tokens: 11, completion_tokens: 4, total_tokens: 15 });
     const sent = surface.stub.requests.at(-1)!.body;
     assert.deepEqual(sent.messages, messages);
-    // The gateway streams from the upstream either way (the model's `streaming` setting), whatever the client asked.
-    assert.deepEqual([sent.model, sent.max_tokens, sent.top_p, sent.seed], ['stub-model', 50, 0.5, 7]);
+    assert.deepEqual([sent.model, sent.max_tokens, sent.top_p, sent.seed, sent.stream], ['stub-model', 50, 0.5, 7, false], 'a whole request asks the upstream for a whole reply');
   });
 
   it('streams chunks, then a usage chunk with stream_options.include_usage', async () => {
