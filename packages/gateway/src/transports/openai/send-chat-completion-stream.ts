@@ -1,7 +1,7 @@
 import type { FastifyReply } from 'fastify';
 import type { ChatStream } from '../../engine/chat-engine.js';
 import { GatewayError } from '../../errors.js';
-import { SseWriter } from '../sse/sse-writer.js';
+import { openEventStream, SseWriter } from '../sse/sse-writer.js';
 import { ChunkFramer, DONE_EVENT, toolCallOf } from './chat-completion-format.js';
 import { openAiErrorBody } from './openai-error.js';
 
@@ -38,18 +38,8 @@ export async function sendChatCompletionStream(reply: FastifyReply, stream: Chat
   let writer: SseWriter | undefined;
   let toolCalls = 0;
   const open = (): SseWriter => {
-    reply.hijack();
-    const response = reply.raw;
-    response.socket?.setNoDelay(true);
-    response.writeHead(200, {
-      'content-type': 'text/event-stream; charset=utf-8',
-      'cache-control': 'no-cache, no-transform',
-      connection: 'keep-alive',
-      'x-accel-buffering': 'no',
-      'x-request-id': stream.requestId,
-      ...(options.sessionId !== undefined ? { 'x-session-id': options.sessionId } : {}),
-    });
-    return new SseWriter(response, options.heartbeatIntervalMs);
+    const headers = { 'x-request-id': stream.requestId, ...(options.sessionId !== undefined ? { 'x-session-id': options.sessionId } : {}) };
+    return new SseWriter(openEventStream(reply, headers), options.heartbeatIntervalMs);
   };
   try {
     let pending = iterator.next();

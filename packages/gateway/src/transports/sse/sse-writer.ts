@@ -1,4 +1,20 @@
 import type { ServerResponse } from 'node:http';
+import type { FastifyReply } from 'fastify';
+
+/** Takes the response over from Fastify and sends the status line and headers of an event stream. */
+export function openEventStream(reply: FastifyReply, headers: Readonly<Record<string, string>>): ServerResponse {
+  reply.hijack();
+  const response = reply.raw;
+  response.socket?.setNoDelay(true);
+  response.writeHead(200, {
+    'content-type': 'text/event-stream; charset=utf-8',
+    'cache-control': 'no-cache, no-transform',
+    connection: 'keep-alive',
+    'x-accel-buffering': 'no',
+    ...headers,
+  });
+  return response;
+}
 
 /**
  * Writes Server-Sent Events to a response with backpressure: `write` resolves once the socket can
