@@ -20,3 +20,8 @@ export function checkValue<T>(value: unknown, schema: z.ZodType<T>): ParseResult
   const issue = result.error.issues[0];
   return { success: false, error: issue ? `${issue.path.join('.') || 'value'}: ${issue.message}` : 'unexpected shape' };
 }
+
+/** A JSON object (not an array, not null): what `z.record` and `z.object` accept. */
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

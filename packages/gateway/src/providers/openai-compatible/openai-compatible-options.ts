@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { GatewayError } from '../../errors.js';
 import type { ChatModelCall } from '../chat-model.js';
+import { isPlainObject } from '../parse-json.js';
 
 /** Fields of a chat completions body that the gateway itself sets; `parameters` cannot override them. */
 const RESERVED_FIELDS = new Set(['model', 'messages', 'stream', 'stream_options', 'max_tokens', 'temperature']);
@@ -23,10 +24,21 @@ export const openAiCompatibleCallOptionsSchema = z
 
 export type OpenAiCompatibleCallOptions = z.infer<typeof openAiCompatibleCallOptionsSchema>;
 
+/** Whether options are valid by the schema, checked by hand: they come with every request of the OpenAI routes. */
+function isValidOptions(value: unknown): value is OpenAiCompatibleCallOptions {
+  if (!isPlainObject(value)) return false;
+  const { messages, parameters, ...rest } = value;
+  if (Object.keys(rest).length > 0) return false;
+  if (messages !== undefined && !(Array.isArray(messages) && messages.length > 0 && messages.every(isPlainObject))) return false;
+  return parameters === undefined || (isPlainObject(parameters) && Object.keys(parameters).every((key) => !RESERVED_FIELDS.has(key)));
+}
+
 /** The call's OpenAI-compatible options, validated; undefined when the route set none. */
 export function openAiCompatibleCallOptions(call: ChatModelCall): OpenAiCompatibleCallOptions | undefined {
   const raw = call.providerOptions?.['openai-compatible'];
   if (raw === undefined) return undefined;
+  if (isValidOptions(raw)) return raw;
+  // Invalid: the schema says why.
   const result = openAiCompatibleCallOptionsSchema.safeParse(raw);
   if (!result.success) {
     const issue = result.error.issues[0];

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { checkValue, type ParseResult } from '../parse-json.js';
+import { checkValue, isPlainObject as isRecord, type ParseResult } from '../parse-json.js';
 
 const usageSchema = z.object({ prompt_tokens: z.number().int().min(0), completion_tokens: z.number().int().min(0).optional() }).passthrough();
 
@@ -35,7 +35,6 @@ export const chunkSchema = z
 
 export type Chunk = z.infer<typeof chunkSchema>;
 
-const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 const isCount = (value: unknown) => Number.isInteger(value) && (value as number) >= 0;
 
 /**

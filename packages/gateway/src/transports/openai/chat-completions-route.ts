@@ -1,4 +1,4 @@
-import { sessionIdSchema } from '@streamgate/protocol';
+import { sessionIdSchema, type StreamEvent } from '@streamgate/protocol';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -62,11 +62,12 @@ function toChatRequest(request: FastifyRequest, body: ChatCompletionsBody): Chat
   };
 }
 
-/** The whole reply as one `chat.completion` body. */
-async function wholeCompletion(stream: ChatStream, id: string, created: number) {
+/** The whole reply as one `chat.completion` body, or the stream's error thrown. */
+async function wholeCompletion(iterator: AsyncIterator<StreamEvent>, stream: ChatStream, id: string, created: number) {
   const chunks: string[] = [];
   const toolCalls: OpenAiToolCall[] = [];
-  for await (const event of stream) {
+  for (let result = await iterator.next(); !result.done; result = await iterator.next()) {
+    const event = result.value;
     if (event.type === 'delta') chunks.push(event.text);
     else if (event.type === 'trace') {
       const call = toolCallOf(event.data, `call_${stream.requestId}_${toolCalls.length}`);
@@ -131,8 +132,27 @@ export function registerChatCompletionsRoute(app: FastifyInstance, surface: Open
         });
         return;
       }
-      if (sessionId !== undefined) reply.header('x-session-id', sessionId);
-      return wholeCompletion(stream, id, created);
+      const iterator = stream[Symbol.asyncIterator]();
+      if (sessionId !== undefined) {
+        reply.header('x-session-id', sessionId);
+        try {
+          return await wholeCompletion(iterator, stream, id, created);
+        } finally {
+          // The turn is stored before the reply goes out, so that the client can read it back at once.
+          await iterator.return?.(undefined);
+        }
+      }
+      let completion: Awaited<ReturnType<typeof wholeCompletion>>;
+      try {
+        completion = await wholeCompletion(iterator, stream, id, created);
+      } catch (error) {
+        await iterator.return?.(undefined);
+        throw error;
+      }
+      // Nothing of a sessionless request is read back: the reply goes out before the usage record is written.
+      reply.send(completion);
+      await iterator.return?.(undefined);
+      return reply;
     },
   );
 }
