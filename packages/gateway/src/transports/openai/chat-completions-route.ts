@@ -132,27 +132,19 @@ export function registerChatCompletionsRoute(app: FastifyInstance, surface: Open
         });
         return;
       }
+      if (sessionId !== undefined) reply.header('x-session-id', sessionId);
       const iterator = stream[Symbol.asyncIterator]();
-      if (sessionId !== undefined) {
-        reply.header('x-session-id', sessionId);
-        try {
-          return await wholeCompletion(iterator, stream, id, created);
-        } finally {
-          // The turn is stored before the reply goes out, so that the client can read it back at once.
-          await iterator.return?.(undefined);
-        }
-      }
-      let completion: Awaited<ReturnType<typeof wholeCompletion>>;
       try {
-        completion = await wholeCompletion(iterator, stream, id, created);
-      } catch (error) {
+        const completion = await wholeCompletion(iterator, stream, id, created);
+        // A named session has its turn stored (below, in `finally`) before the reply goes out, so that the
+        // client can read it back at once. Of a sessionless request only the usage record is left to write:
+        // the reply goes out first.
+        if (sessionId !== undefined) return completion;
+        reply.send(completion);
+        return reply;
+      } finally {
         await iterator.return?.(undefined);
-        throw error;
       }
-      // Nothing of a sessionless request is read back: the reply goes out before the usage record is written.
-      reply.send(completion);
-      await iterator.return?.(undefined);
-      return reply;
     },
   );
 }
