@@ -28,6 +28,7 @@ import { SqliteSessionStore } from './stores/sqlite-session-store.js';
 import { registerBedrockRoutes } from './transports/bedrock/bedrock-routes.js';
 import type { UsageStore } from './stores/usage/usage-store.js';
 import { registerKeyRoutes } from './transports/admin/keys-routes.js';
+import { registerOpenAiRoutes } from './transports/openai/openai-routes.js';
 import { registerChatRoute } from './transports/rest/chat-route.js';
 import { registerSessionRoutes } from './transports/rest/sessions-routes.js';
 import { registerUsageRoute } from './transports/rest/usage-route.js';
@@ -210,6 +211,15 @@ export async function buildGateway(config: GatewayConfig, overrides: GatewayOver
   registerTicketRoute(app, access.tickets, config.access.ticketTtlSeconds);
   registerUsageRoute(app, access.usageStore, access.usageWriter);
   registerKeyRoutes(app, access.keys, registry);
+  await registerOpenAiRoutes(app, {
+    engine,
+    registry,
+    embeddings: built?.embeddings ?? new MediaModels('embedding'),
+    images: built?.images ?? new MediaModels('image'),
+    usage,
+    heartbeatIntervalMs: config.heartbeatIntervalMs,
+    timeoutMs: config.upstreams.routing.timeoutMs,
+  });
   registerWebSocketRoutes(app, {
     engine,
     heartbeatIntervalMs: config.heartbeatIntervalMs,

@@ -124,6 +124,7 @@ export class ChatEngine {
         sessionId,
         userId: request.caller.keyId,
         ...(request.providerOptions ? { providerOptions: request.providerOptions } : {}),
+        ...(request.whole ? { whole: true } : {}),
         signal: controller.signal,
       });
       for await (const part of parts) {
@@ -227,6 +228,7 @@ export class ChatEngine {
     };
     this.options.usage.record(record);
     grant?.finish(record);
+    if (request.keepTurns === false) return;
     const status: SessionTurn['status'] = outcome === 'completed' ? 'complete' : outcome === 'cancelled' ? 'cancelled' : 'failed';
     await this.options.sessions.append(sessionId, request.caller.keyId, [
       { role: 'user', content: request.message, createdAt: startedAt, requestId: request.requestId, status: 'complete' },

@@ -2,7 +2,8 @@ import type { SimulateOptions } from '@streamgate/protocol';
 import type { ChatMessage } from '../providers/chat-model.js';
 import type { KeyBudget, KeyLimits } from '../stores/keys/key-store.js';
 
-export type Transport = 'rest' | 'sse' | 'websocket';
+/** The surface a request came in on (`openai`: the OpenAI-compatible routes under `/v1`). */
+export type Transport = 'rest' | 'sse' | 'websocket' | 'openai';
 
 /** Who is asking: the identity that owns sessions and is billed in usage records. */
 export interface Caller {
@@ -31,6 +32,13 @@ export interface ChatRequest {
   simulate?: SimulateOptions;
   /** Earlier turns supplied by the caller (a proxy route); when set, they are sent instead of the session's history. */
   history?: ChatMessage[];
+  /** The client wants the reply at once (see ChatModelCall.whole). */
+  whole?: boolean;
+  /**
+   * false: the caller keeps the conversation itself (an OpenAI client sends it whole every time) and
+   * named no session, so the turns are not stored. Default true.
+   */
+  keepTurns?: boolean;
   /** Provider-specific options, passed through to the model call (see ChatModelCall). */
   providerOptions?: Readonly<Record<string, unknown>>;
   caller: Caller;

@@ -24,6 +24,12 @@ export interface ChatModelCall {
    * provider-specific route such as `/api/v1/bedrock/converse-stream`. Each provider validates its own.
    */
   providerOptions?: Readonly<Record<string, unknown>>;
+  /**
+   * true: the caller wants the reply at once, not token by token (a non-streaming OpenAI request), so
+   * a provider may ask its upstream for the whole reply and emit it as one delta. The router then
+   * waits for the first part as long as for the whole reply.
+   */
+  whole?: boolean;
   /** Fired when the client goes away, cancels, or the gateway shuts down: stop at once. */
   signal: AbortSignal;
 }

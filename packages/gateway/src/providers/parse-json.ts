@@ -10,8 +10,18 @@ export function parseJson<T>(text: string, schema: z.ZodType<T>): ParseResult<T>
   } catch (error) {
     return { success: false, error: `not valid JSON: ${(error as Error).message}` };
   }
+  return checkValue(value, schema);
+}
+
+/** An already parsed value, validated: the same result and messages as `parseJson`. */
+export function checkValue<T>(value: unknown, schema: z.ZodType<T>): ParseResult<T> {
   const result = schema.safeParse(value);
   if (result.success) return { success: true, data: result.data };
   const issue = result.error.issues[0];
   return { success: false, error: issue ? `${issue.path.join('.') || 'value'}: ${issue.message}` : 'unexpected shape' };
+}
+
+/** A JSON object (not an array, not null): what `z.record` and `z.object` accept. */
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

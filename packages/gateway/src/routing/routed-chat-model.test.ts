@@ -5,6 +5,7 @@ import type { ChatModel, ChatModelCall, ChatModelPart } from '../providers/chat-
 import type { Provider } from '../providers/provider.js';
 import { ProviderHealth } from '../providers/provider-health.js';
 import { collect, collectUntilError } from '../test-support/collect.js';
+import { gate } from '../test-support/stubs/stub-step.js';
 import { backoffDelayMs } from './backoff.js';
 import { RoutedChatModel, type RoutePolicy, type RouteTarget } from './routed-chat-model.js';
 
@@ -98,6 +99,22 @@ describe('RoutedChatModel', () => {
     const parts = await collect(routed.stream(call()));
     assert.deepEqual(parts[0], { type: 'delta', text: 'fast' });
     assert.equal(silent.calls[0]!.signal.aborted, true, 'the silent upstream call was aborted');
+  });
+
+  it('gives a whole reply (call.whole) the total time limit, not the first-token one', async () => {
+    const released = gate();
+    const whole: ChatModel = {
+      async *stream() {
+        await released.promise;
+        yield { type: 'delta', text: 'all of it' };
+        yield finish;
+      },
+    };
+    const routed = new RoutedChatModel('main', [target('a', whole)], { ...policy, retries: 0, firstTokenTimeoutMs: 5 });
+    const parts = collect(routed.stream({ ...call(), whole: true }));
+    // Well past the first-token limit, then the reply comes.
+    setTimeout(released.release, 50);
+    assert.deepEqual((await parts)[0], { type: 'delta', text: 'all of it' });
   });
 
   it('ends a stream that outlives its time limit with upstream_timeout, after what was sent', async () => {

@@ -109,7 +109,9 @@ export class RoutedChatModel implements ChatModel {
     const timeout = (kind: string, ms: number) => () =>
       controller.abort(new GatewayError('upstream_timeout', `${target.provider.name} sent ${kind} within ${ms} ms.`));
     const totalTimer = setTimeout(timeout('no complete reply', this.policy.timeoutMs), this.policy.timeoutMs);
-    const firstTimer = setTimeout(timeout('nothing', this.policy.firstTokenTimeoutMs), this.policy.firstTokenTimeoutMs);
+    // A whole reply is its own first part: it gets the time a whole reply may take.
+    const firstTokenMs = call.whole ? this.policy.timeoutMs : this.policy.firstTokenTimeoutMs;
+    const firstTimer = setTimeout(timeout('nothing', firstTokenMs), firstTokenMs);
     const finish = () => {
       clearTimeout(totalTimer);
       clearTimeout(firstTimer);

@@ -7,8 +7,9 @@ import { estimateTokens } from '../simulator/simulator-reply.js';
 import { convertToOpenAiCompatibleMessages } from './convert-to-openai-compatible-messages.js';
 import { mapOpenAiCompatibleFinishReason } from './map-openai-compatible-finish-reason.js';
 import { openAiCompatibleError, openAiCompatibleStreamError } from './openai-compatible-error.js';
-import { postJson, readText, type OpenAiCompatibleServer } from './openai-compatible-http.js';
-import { chunkSchema, completionSchema } from './openai-compatible-schemas.js';
+import { openAiCompatibleCallOptions } from './openai-compatible-options.js';
+import { postJson, readText, type OpenAiCompatibleServer, type UpstreamResponse } from './openai-compatible-http.js';
+import { completionSchema, parseChunk } from './openai-compatible-schemas.js';
 
 export interface OpenAiCompatibleChatModelSettings {
   streaming: boolean;
@@ -20,7 +21,8 @@ const MAX_COMPLETION_BYTES = 8 * 1024 * 1024;
 
 /**
  * A chat model on any OpenAI-compatible server (`POST /chat/completions`): streamed as SSE, or
- * asked for the whole completion when the model is configured with `streaming: false`.
+ * asked for the whole completion when the model is configured with `streaming: false` or the caller
+ * wants the reply at once (`call.whole`).
  */
 export class OpenAiCompatibleChatModel implements ChatModel {
   constructor(
@@ -29,28 +31,31 @@ export class OpenAiCompatibleChatModel implements ChatModel {
   ) {}
 
   async *stream(call: ChatModelCall): AsyncGenerator<ChatModelPart> {
-    const messages = convertToOpenAiCompatibleMessages(call);
+    const options = openAiCompatibleCallOptions(call);
+    const streaming = this.settings.streaming && call.whole !== true;
+    const messages = options?.messages ?? convertToOpenAiCompatibleMessages(call);
     const body = {
+      ...options?.parameters,
       model: call.upstreamModelId,
       messages,
-      ...(call.maxTokens !== undefined ? { max_tokens: call.maxTokens } : {}),
+      // Newer OpenAI models refuse `max_tokens` next to `max_completion_tokens`: a client that sent the latter gets it alone.
+      ...(call.maxTokens !== undefined && options?.parameters?.max_completion_tokens === undefined ? { max_tokens: call.maxTokens } : {}),
       ...(call.temperature !== undefined ? { temperature: call.temperature } : {}),
-      stream: this.settings.streaming,
-      ...(this.settings.streaming && this.settings.includeUsage ? { stream_options: { include_usage: true } } : {}),
+      stream: streaming,
+      ...(streaming && this.settings.includeUsage ? { stream_options: { include_usage: true } } : {}),
     };
-    let response: Response;
+    let response: UpstreamResponse;
     try {
-      response = await postJson(this.server, '/chat/completions', body, call.signal, this.settings.streaming ? 'text/event-stream' : 'application/json');
+      response = await postJson(this.server, '/chat/completions', body, call.signal, streaming ? 'text/event-stream' : 'application/json');
     } catch (error) {
       if (call.signal.aborted) return;
       throw error;
     }
-    const inputEstimate = estimateTokens(messages.map((message) => message.content).join('\n'));
-    if (!this.settings.streaming) {
+    const inputEstimate = estimateTokens([call.system ?? '', ...call.messages.map((message) => message.content)].join('\n'));
+    if (!streaming) {
       yield* this.whole(response, call.signal, inputEstimate);
       return;
     }
-    if (!response.body) throw new GatewayError('upstream_bad_response', `${this.server.name} answered without a body.`);
     const events = new ServerSentEventDecoder();
     const toolCalls = new Map<number, { id: string; name: string; arguments: string[] }>();
     let finishReason: string | null | undefined;
@@ -65,7 +70,7 @@ export class OpenAiCompatibleChatModel implements ChatModel {
             done = true;
             continue;
           }
-          const chunk = parseJson(event.data, chunkSchema);
+          const chunk = parseChunk(event.data);
           if (!chunk.success) throw new GatewayError('upstream_bad_response', `${this.server.name} sent a chunk that is ${chunk.error}.`);
           if (chunk.data.error !== undefined) throw openAiCompatibleStreamError(chunk.data.error, this.server.name);
           if (chunk.data.usage) usage = { inputTokens: chunk.data.usage.prompt_tokens, outputTokens: chunk.data.usage.completion_tokens ?? 0 };
@@ -102,7 +107,7 @@ export class OpenAiCompatibleChatModel implements ChatModel {
     };
   }
 
-  private async *whole(response: Response, signal: AbortSignal, inputEstimate: number): AsyncGenerator<ChatModelPart> {
+  private async *whole(response: UpstreamResponse, signal: AbortSignal, inputEstimate: number): AsyncGenerator<ChatModelPart> {
     let text: string;
     try {
       text = await readText(response, MAX_COMPLETION_BYTES);

@@ -4,6 +4,7 @@ import { ProviderHealth } from '../provider-health.js';
 import { OpenAiCompatibleChatModel } from './openai-compatible-chat-model.js';
 import { OpenAiCompatibleEmbeddingModel } from './openai-compatible-embedding-model.js';
 import { openAiCompatibleError, openAiCompatibleHttpError } from './openai-compatible-error.js';
+import { OpenAiCompatibleImageModel } from './openai-compatible-image-model.js';
 import type { OpenAiCompatibleServer } from './openai-compatible-http.js';
 
 /** Settings of an OpenAI-compatible chat model in the models file (`options`). */
@@ -28,6 +29,7 @@ export function createOpenAiCompatibleProvider(options: { name: string; baseUrl:
     ...(options.headers ? { headers: options.headers } : {}),
   };
   const embeddings = new OpenAiCompatibleEmbeddingModel(server);
+  const images = new OpenAiCompatibleImageModel(server);
   let cached: { state: ProviderState; at: number } | undefined;
   return {
     name: options.name,
@@ -39,6 +41,7 @@ export function createOpenAiCompatibleProvider(options: { name: string; baseUrl:
       return new OpenAiCompatibleChatModel(server, { streaming: settings.streaming ?? true, includeUsage: parsed.data.includeUsage ?? true });
     },
     embeddingModel: () => embeddings,
+    imageModel: () => images,
     /** `GET /models` answers: the server is up and takes the key. Checked at most every 30 s, for at most 2 s. */
     async check() {
       if (cached && performance.now() - cached.at < CHECK_TTL_MS) return cached.state;

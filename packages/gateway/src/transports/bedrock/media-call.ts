@@ -1,4 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Transport } from '../../engine/chat-request.js';
 import type { UsageSink } from '../../engine/usage-record.js';
 import { GatewayError, toGatewayError } from '../../errors.js';
 import { costOf, type ModelPrice } from '../../routing/model-registry.js';
@@ -11,7 +12,7 @@ import { abortOnClientClose } from '../rest/abort-on-close.js';
 export async function runMediaCall<T>(
   request: FastifyRequest,
   reply: FastifyReply,
-  options: { usage: UsageSink; model: string; provider: string; price?: ModelPrice; timeoutMs: number },
+  options: { usage: UsageSink; model: string; provider: string; price?: ModelPrice; timeoutMs: number; transport?: Transport },
   call: (signal: AbortSignal) => Promise<{ result: T; inputTokens: number }>,
 ): Promise<T> {
   const clientSignal = abortOnClientClose(reply);
@@ -41,7 +42,7 @@ export async function runMediaCall<T>(
       sessionId: '',
       model: options.model,
       provider: options.provider,
-      transport: 'rest',
+      transport: options.transport ?? 'rest',
       inputTokens,
       outputTokens: 0,
       ttftMs: null,

@@ -1,26 +1,14 @@
 import type { FastifyReply } from 'fastify';
 import type { ChatStream } from '../../engine/chat-engine.js';
 import { wirePayload } from '../wire.js';
-import { SseWriter } from './sse-writer.js';
+import { openEventStream, SseWriter } from './sse-writer.js';
 
 /**
  * Sends an admitted stream as Server-Sent Events (`start`, `message`, `trace`, `done` | `error`),
  * each with `id: <request_id>:<seq>`, heartbeats between them, and backpressure from the socket.
  */
 export async function sendSseStream(reply: FastifyReply, stream: ChatStream, heartbeatIntervalMs: number): Promise<void> {
-  reply.hijack();
-  const response = reply.raw;
-  response.socket?.setNoDelay(true);
-  // Headers set by hooks (CORS, RateLimit-*) are on the reply; a hijacked response must carry them itself.
-  response.writeHead(200, {
-    ...(reply.getHeaders() as Record<string, string>),
-    'content-type': 'text/event-stream; charset=utf-8',
-    'cache-control': 'no-cache, no-transform',
-    connection: 'keep-alive',
-    'x-accel-buffering': 'no',
-    'x-request-id': stream.requestId,
-    'x-session-id': stream.sessionId,
-  });
+  const response = openEventStream(reply, { 'x-request-id': stream.requestId, 'x-session-id': stream.sessionId });
   const writer = new SseWriter(response, heartbeatIntervalMs);
   let seq = 0;
   try {

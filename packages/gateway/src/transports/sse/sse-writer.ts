@@ -1,4 +1,22 @@
 import type { ServerResponse } from 'node:http';
+import type { FastifyReply } from 'fastify';
+
+/** Takes the response over from Fastify and sends the status line and headers of an event stream. */
+export function openEventStream(reply: FastifyReply, headers: Readonly<Record<string, string>>): ServerResponse {
+  reply.hijack();
+  const response = reply.raw;
+  response.socket?.setNoDelay(true);
+  // Headers set by hooks (CORS, RateLimit-*) are on the reply; a hijacked response must carry them itself.
+  response.writeHead(200, {
+    ...(reply.getHeaders() as Record<string, string>),
+    'content-type': 'text/event-stream; charset=utf-8',
+    'cache-control': 'no-cache, no-transform',
+    connection: 'keep-alive',
+    'x-accel-buffering': 'no',
+    ...headers,
+  });
+  return response;
+}
 
 /**
  * Writes Server-Sent Events to a response with backpressure: `write` resolves once the socket can
@@ -24,9 +42,13 @@ export class SseWriter {
 
   /** Sends one event; resolves when the socket can take more (or is gone). */
   async write(id: string, event: string, data: unknown): Promise<void> {
+    return this.send(`id: ${id}\nevent: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+  }
+
+  /** Sends text already framed as whole events (the OpenAI routes' `data:`-only events); same backpressure as `write`. */
+  async send(text: string): Promise<void> {
     if (this.closed) return;
-    const flushed = this.response.write(`id: ${id}\nevent: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
-    if (!flushed) await this.drained();
+    if (!this.response.write(text)) await this.drained();
   }
 
   private comment(text: string): void {
