@@ -3,7 +3,7 @@ import type { ErrorEvent, StopReason, StreamEvent, Usage } from '@streamgate/pro
 import { GatewayError, toGatewayError } from '../errors.js';
 import type { ChatMessage } from '../providers/chat-model.js';
 import { estimateTokens } from '../providers/simulator/simulator-reply.js';
-import { costOf, type ModelRegistry, type ResolvedModel } from '../routing/model-registry.js';
+import { costOf, type ModelPrice, type ModelRegistry, type ResolvedModel } from '../routing/model-registry.js';
 import type { SessionStore, SessionTurn } from '../stores/session-store.js';
 import type { Admission, AdmissionGrant } from './admission.js';
 import type { ChatRequest } from './chat-request.js';
@@ -31,6 +31,11 @@ export interface ChatStream extends AsyncIterable<StreamEvent> {
 interface ActiveRequest {
   controller: AbortController;
   finished: Promise<void>;
+}
+
+interface Billing {
+  provider: string;
+  price: ModelPrice | undefined;
 }
 
 const round = (value: number) => Math.round(value * 100) / 100;
@@ -101,6 +106,8 @@ export class ChatEngine {
     const chunks: string[] = [];
     let ttftMs: number | null = null;
     let finish: { stopReason: StopReason; usage: Usage; upstreamLatencyMs?: number } | undefined;
+    // Who is billed: the model's own provider and price, unless a router says a fallback served.
+    let billed: Billing = { provider: resolved.provider, price: resolved.price };
     let outcome: UsageOutcome | undefined;
     let failure: GatewayError | undefined;
     // The usage record and the session turns are written before the last event goes out, so that a
@@ -109,7 +116,7 @@ export class ChatEngine {
     const settle = async (): Promise<void> => {
       if (settled) return;
       settled = true;
-      await this.finish(request, resolved, sessionId, messages, chunks, finish, ttftMs, admittedAt, startedAt, outcome ?? 'cancelled', failure, grant);
+      await this.finish(request, resolved, billed, sessionId, messages, chunks, finish, ttftMs, admittedAt, startedAt, outcome ?? 'cancelled', failure, grant);
     };
 
     try {
@@ -137,6 +144,8 @@ export class ChatEngine {
           yield { type: 'delta', text: part.text };
         } else if (part.type === 'trace') {
           yield { type: 'trace', data: part.data };
+        } else if (part.type === 'route') {
+          billed = { provider: part.provider, price: part.price };
         } else {
           finish = part;
         }
@@ -192,6 +201,7 @@ export class ChatEngine {
   private async finish(
     request: ChatRequest,
     resolved: ResolvedModel,
+    billed: Billing,
     sessionId: string,
     messages: ChatMessage[],
     chunks: string[],
@@ -214,7 +224,7 @@ export class ChatEngine {
       ...(request.caller.userId !== undefined ? { userId: request.caller.userId } : {}),
       sessionId,
       model: resolved.id,
-      provider: resolved.provider,
+      provider: billed.provider,
       transport: request.transport,
       inputTokens,
       outputTokens,
@@ -223,7 +233,7 @@ export class ChatEngine {
       ...(finish?.upstreamLatencyMs !== undefined ? { upstreamLatencyMs: finish.upstreamLatencyMs } : {}),
       outcome,
       ...(failure ? { errorCode: failure.code } : {}),
-      costUsd: costOf(resolved.price, inputTokens, outputTokens),
+      costUsd: costOf(billed.price, inputTokens, outputTokens),
       startedAt,
     };
     this.options.usage.record(record);

@@ -1,3 +1,4 @@
+import type { ModelPrice } from '../routing/model-registry.js';
 import type { SimulateOptions, StopReason, Usage } from '@streamgate/protocol';
 
 export interface ChatMessage {
@@ -36,6 +37,8 @@ export interface ChatModelCall {
 
 /** The parts a provider streams: text, agent traces, and one closing `finish`. */
 export type ChatModelPart =
+  /** From a router, before anything else: which upstream serves this call (a fallback, a split's target). */
+  | { type: 'route'; model: string; provider: string; upstreamModelId: string; price?: ModelPrice }
   | { type: 'delta'; text: string }
   | { type: 'trace'; data: unknown }
   | { type: 'finish'; stopReason: StopReason; usage: Usage; upstreamLatencyMs?: number };

@@ -143,7 +143,7 @@ export function buildModels(
       }
     }
     if (targets.length !== targetSpecs.length) continue;
-    const model = new RoutedChatModel(spec.id, targets, policyOf(spec), options);
+    const model = new RoutedChatModel(spec.id, targets, policyOf(spec), { ...options, ...(spec.price ? { price: spec.price } : {}) });
     const primary = targets.reduce((best, target) => (target.weight > best.weight ? target : best));
     routed.set(spec.id, model);
     for (const alias of spec.aliases ?? []) routed.set(alias, model);

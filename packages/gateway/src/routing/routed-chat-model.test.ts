@@ -46,17 +46,21 @@ const target = (name: string, model: ChatModel, weight = 1): RouteTarget => ({ p
 const call = (signal = new AbortController().signal): ChatModelCall => ({ upstreamModelId: 'public', messages: [{ role: 'user', content: 'hi' }], signal });
 const finish: ChatModelPart = { type: 'finish', stopReason: 'end_turn', usage: { inputTokens: 1, outputTokens: 1 } };
 const throttled = () => new GatewayError('upstream_throttled');
+/** The parts a model produced, without the router's leading `route` part. */
+const produced = (parts: ChatModelPart[]) => parts.filter((part) => part.type !== 'route');
 
 describe('RoutedChatModel', () => {
   it('retries a throttled target, then serves from the fallback, before any token', async () => {
     const primary = scripted([{ error: throttled() }]);
     const backup = scripted([{ parts: [{ type: 'delta', text: 'backup' }, finish] }]);
     const routed = new RoutedChatModel('main', [target('a', primary.model)], policy);
-    routed.setFallbacks([new RoutedChatModel('backup', [target('b', backup.model)], policy)]);
+    const price = { inputPerMillion: 1, outputPerMillion: 2 };
+    routed.setFallbacks([new RoutedChatModel('backup', [target('b', backup.model)], policy, { price })]);
     const parts = await collect(routed.stream(call()));
     assert.equal(primary.calls.length, 3, 'one try and two retries');
     assert.deepEqual(primary.calls.map((entry) => entry.upstreamModelId), ['a-upstream', 'a-upstream', 'a-upstream']);
-    assert.deepEqual(parts, [{ type: 'delta', text: 'backup' }, finish]);
+    // The route part names who served, so that usage bills the fallback's provider at its price.
+    assert.deepEqual(parts, [{ type: 'route', model: 'backup', provider: 'b', upstreamModelId: 'b-upstream', price }, { type: 'delta', text: 'backup' }, finish]);
   });
 
   it('never retries once a part has been produced: the failure ends the stream, nothing is sent twice', async () => {
@@ -65,7 +69,7 @@ describe('RoutedChatModel', () => {
     const routed = new RoutedChatModel('main', [target('a', primary.model)], policy);
     routed.setFallbacks([new RoutedChatModel('backup', [target('b', backup.model)], policy)]);
     const { values, error } = await collectUntilError(routed.stream(call()));
-    assert.deepEqual(values, [{ type: 'delta', text: 'one' }]);
+    assert.deepEqual(produced(values), [{ type: 'delta', text: 'one' }]);
     assert.equal((error as GatewayError).code, 'upstream_throttled');
     assert.equal(primary.calls.length, 1);
     assert.equal(backup.calls.length, 0);
@@ -96,7 +100,7 @@ describe('RoutedChatModel', () => {
     const backup = scripted([{ parts: [{ type: 'delta', text: 'fast' }, finish] }]);
     const routed = new RoutedChatModel('main', [target('a', silent.model)], { ...policy, retries: 0, firstTokenTimeoutMs: 30 });
     routed.setFallbacks([new RoutedChatModel('backup', [target('b', backup.model)], policy)]);
-    const parts = await collect(routed.stream(call()));
+    const parts = produced(await collect(routed.stream(call())));
     assert.deepEqual(parts[0], { type: 'delta', text: 'fast' });
     assert.equal(silent.calls[0]!.signal.aborted, true, 'the silent upstream call was aborted');
   });
@@ -114,14 +118,14 @@ describe('RoutedChatModel', () => {
     const parts = collect(routed.stream({ ...call(), whole: true }));
     // Well past the first-token limit, then the reply comes.
     setTimeout(released.release, 50);
-    assert.deepEqual((await parts)[0], { type: 'delta', text: 'all of it' });
+    assert.deepEqual(produced(await parts)[0], { type: 'delta', text: 'all of it' });
   });
 
   it('ends a stream that outlives its time limit with upstream_timeout, after what was sent', async () => {
     const slow = scripted([{ parts: [{ type: 'delta', text: 'start' }], hang: true }]);
     const routed = new RoutedChatModel('main', [target('a', slow.model)], { ...policy, timeoutMs: 30 });
     const { values, error } = await collectUntilError(routed.stream(call()));
-    assert.deepEqual(values, [{ type: 'delta', text: 'start' }]);
+    assert.deepEqual(produced(values), [{ type: 'delta', text: 'start' }]);
     assert.equal((error as GatewayError).code, 'upstream_timeout');
   });
 
@@ -129,6 +133,7 @@ describe('RoutedChatModel', () => {
     const endless = scripted([{ parts: [{ type: 'delta', text: 'a' }, { type: 'delta', text: 'b' }], hang: true }]);
     const routed = new RoutedChatModel('main', [target('a', endless.model)], policy);
     for await (const part of routed.stream(call())) {
+      if (part.type === 'route') continue;
       assert.deepEqual(part, { type: 'delta', text: 'a' });
       break;
     }

@@ -2,6 +2,7 @@ import type { ErrorCode } from '@streamgate/protocol';
 import { GatewayError, toGatewayError } from '../errors.js';
 import type { ChatModel, ChatModelCall, ChatModelPart } from '../providers/chat-model.js';
 import type { Provider } from '../providers/provider.js';
+import type { ModelPrice } from './model-registry.js';
 import { backoffDelayMs, waitUnlessAborted } from './backoff.js';
 
 /** One upstream a public model may send a request to. */
@@ -48,7 +49,7 @@ export class RoutedChatModel implements ChatModel {
     readonly id: string,
     readonly targets: readonly RouteTarget[],
     private readonly policy: RoutePolicy,
-    private readonly options: { random?: () => number; logger?: RouteLogger } = {},
+    private readonly options: { random?: () => number; logger?: RouteLogger; price?: ModelPrice } = {},
   ) {
     if (targets.length === 0 || !targets.some((target) => target.weight > 0)) throw new Error(`Model "${id}" has no target with a weight above 0`);
   }
@@ -94,6 +95,8 @@ export class RoutedChatModel implements ChatModel {
           continue;
         }
         target.provider.health.succeeded();
+        const price = route.options.price;
+        yield { type: 'route', model: route.id, provider: target.provider.name, upstreamModelId: target.upstreamModelId, ...(price ? { price } : {}) };
         yield* route.rest(opened, target, call);
         return;
       }

@@ -71,7 +71,11 @@ describe('OpenAI-compatible servers through the gateway', () => {
       body: JSON.stringify({ message: 'Anyone there?', model: 'gone', simulate: { ttft_ms: 0, tokens_per_second: 0 } }),
     });
     assert.equal(response.status, 200);
-    assert.match(((await response.json()) as { message: string }).message, /^You said: "Anyone there\?"/);
+    const body = (await response.json()) as { message: string; request_id: string };
+    assert.match(body.message, /^You said: "Anyone there\?"/);
+    // Usage is billed to the provider that served, not the one the model names first.
+    const record = gateway.logs.find((line) => line.msg === 'request finished' && (line.usage as { requestId?: string })?.requestId === body.request_id);
+    assert.deepEqual([(record?.usage as { model: string }).model, (record?.usage as { provider: string }).provider], ['gone', 'simulator']);
     const ready = (await fetch(`${gateway.url}/ready`).then((answer) => answer.json())) as { providers: Record<string, { status: string; message?: string }> };
     assert.equal(ready.providers.down!.status, 'error');
     assert.match(ready.providers.down!.message!, /not reachable/);
