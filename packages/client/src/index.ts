@@ -5,6 +5,7 @@ export type { ChatStream } from './chat/chat-stream.js';
 export type { ChatStreamEvent, StreamErrorEvent } from './chat/chat-stream-event.js';
 export type { CancelledChat, ChatResult, CompletedChat, FailedChat } from './chat/chat-result.js';
 export { StreamGateError } from './errors/streamgate-error.js';
+export { errorFromResponse } from './errors/error-from-response.js';
 export type { ClientErrorCode, StreamGateErrorCode, StreamGateErrorOptions } from './errors/streamgate-error.js';
 export type { ChunkTiming, ClientMetrics } from './metrics/client-metrics.js';
 export type { HttpClientOptions, Provider } from './http/http-client.js';
@@ -15,6 +16,7 @@ export type { ConnectionClose, ConnectionEvents, ConnectionState, ConnectionStat
 export type { ReconnectOptions } from './websocket/backoff.js';
 export type { KeepAliveOptions } from './websocket/keep-alive.js';
 export type { WebSocketConstructor, WebSocketLike } from './websocket/websocket-like.js';
+export type { WebSocketTicket } from './websocket/websocket-ticket.js';
 export type { SocketClose } from './websocket/close-reasons.js';
 export type {
   DeltaEvent,

@@ -9,6 +9,7 @@ import type { ReconnectOptions } from './websocket/backoff.js';
 import type { KeepAliveOptions } from './websocket/keep-alive.js';
 import { WebSocketConnection } from './websocket/websocket-connection.js';
 import type { WebSocketConstructor } from './websocket/websocket-like.js';
+import { requestWebSocketTicket, type WebSocketTicket } from './websocket/websocket-ticket.js';
 
 /** How WebSocket connections are made. */
 export interface WebSocketOptions {
@@ -18,9 +19,13 @@ export interface WebSocketOptions {
    */
   url?: Provider<string>;
   /**
-   * Fetches a short-lived, single-use ticket that goes in the URL as `?ticket=`, for browsers,
-   * which cannot put an API key on a WebSocket upgrade. Without one, the key goes in headers (Node).
+   * Whether every connection attempt first gets a single-use ticket from `POST /v1/ws/tickets`
+   * (with the client's credentials) and puts it in the URL as `?ticket=`, instead of sending the
+   * key in the upgrade's headers. Browsers need it: their WebSocket cannot send headers. Default:
+   * `true` with the global WebSocket, `false` when `options.WebSocket` is given (Node's `ws` sends headers).
    */
+  tickets?: boolean;
+  /** Fetches the ticket some other way (a backend of your own); overrides `tickets`. */
   ticketProvider?: () => Promise<string>;
   /** Reconnect with backoff (the default), or `false` to close on the first drop. */
   reconnect?: ReconnectOptions | false;
@@ -146,12 +151,14 @@ export class StreamGateClient {
     const path = options.sessionId === undefined ? '/v1/ws/chat' : `/ws/sessions/${encodeURIComponent(options.sessionId)}/chat`;
     const reconnect = options.reconnect ?? websocket.reconnect;
     const keepAlive = options.keepAlive ?? websocket.keepAlive;
+    const tickets = websocket.tickets ?? this.options.WebSocket === undefined;
+    const ticketProvider = websocket.ticketProvider ?? (tickets ? async () => (await this.webSocketTicket()).ticket : undefined);
     const connection = new WebSocketConnection({
       url: websocket.url ?? (() => webSocketBase(this.http.baseUrl)),
       path,
       WebSocket: WebSocketClass,
       headers: () => this.http.authHeaders(),
-      ...(websocket.ticketProvider ? { ticketProvider: websocket.ticketProvider } : {}),
+      ...(ticketProvider ? { ticketProvider } : {}),
       ...(reconnect !== undefined ? { reconnect } : {}),
       ...(keepAlive !== undefined ? { keepAlive } : {}),
     });
@@ -161,6 +168,20 @@ export class StreamGateClient {
       else this.connections.add(connection);
     });
     return connection;
+  }
+
+  /**
+   * A single-use ticket for a WebSocket URL (`POST /v1/ws/tickets`), for a socket opened without
+   * the SDK. Connections the client opens get their own when `websocket.tickets` is on.
+   *
+   * @example
+   * ```ts
+   * const { ticket } = await client.webSocketTicket();
+   * const socket = new WebSocket(`wss://chat.example.com/v1/ws/chat?ticket=${encodeURIComponent(ticket)}`);
+   * ```
+   */
+  webSocketTicket(options: CallOptions = {}): Promise<WebSocketTicket> {
+    return requestWebSocketTicket(this.http, options);
   }
 
   /** Closes every WebSocket connection this client opened (the shared one and those from `connect()`). */
