@@ -2,6 +2,8 @@ import type { CallOptions, ChatRequest, Transport } from './chat/chat-request.js
 import type { CompletedChat } from './chat/chat-result.js';
 import { openChatStream, type ChatStream } from './chat/chat-stream.js';
 import { HttpClient, type HttpClientOptions, type Provider } from './http/http-client.js';
+import { listModels } from './models/list-models.js';
+import type { Model } from './models/model.js';
 import { chatOverRest } from './rest/rest-chat.js';
 import { SessionsApi } from './sessions/sessions-api.js';
 import { chatOverSse } from './sse/sse-chat.js';
@@ -93,6 +95,19 @@ export class StreamGateClient {
     const result = await this.stream({ ...request, transport: 'rest' }, options).result;
     if (result.status !== 'complete') throw result.error;
     return result;
+  }
+
+  /**
+   * The models the gateway serves (`GET /v1/models`), for a model picker or a request's `model`.
+   *
+   * @example
+   * ```ts
+   * const models = await client.models();
+   * const reply = await client.chat({ message: 'Hello', model: models[0]?.id });
+   * ```
+   */
+  models(options: CallOptions = {}): Promise<Model[]> {
+    return listModels(this.http, options);
   }
 
   /**
