@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// Summarizes a V8 profile written by `npm run bench -- --profile cpu|alloc|live` (or `node --cpu-prof`):
+// Summarizes a V8 profile written by `npm run bench -- --profile cpu|alloc|live`, by
+// `npm run bench:openai -- --profile` (both gateways' CPU profiles) or by `node --cpu-prof`:
 // where the busy time (.cpuprofile, idle left out) or the sampled bytes (.heapprofile) went, by package
 // and by function, self cost only. The CPU profiler samples wall time: time a process spent descheduled
 // inside a system call (a busy machine) is counted to that call, most often `writev`.
@@ -9,9 +10,17 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { markdownTable } from './lib/stats.mjs';
 
-const { values, positionals } = parseArgs({ allowPositionals: true, options: { top: { type: 'string', default: '30' } } });
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: { top: { type: 'string', default: '30' }, help: { type: 'boolean', short: 'h' } },
+});
+const usage = 'usage: node bench/profile-summary.mjs <file.cpuprofile|file.heapprofile>... [--top 30]\n';
+if (values.help) {
+  process.stdout.write(usage);
+  process.exit(0);
+}
 if (positionals.length === 0) {
-  process.stderr.write('usage: node bench/profile-summary.mjs <file.cpuprofile|file.heapprofile>... [--top 30]\n');
+  process.stderr.write(usage);
   process.exit(2);
 }
 
@@ -49,9 +58,10 @@ function selfCosts(profile) {
     return { nodes, costs, unit: 'bytes' };
   }
   for (const node of profile.nodes) nodes.set(node.id, node);
-  for (let index = 0; index < profile.samples.length; index++) {
-    const id = profile.samples[index];
-    costs.set(id, (costs.get(id) ?? 0) + (profile.timeDeltas[index] ?? 0));
+  const samples = profile.samples ?? [];
+  for (let index = 0; index < samples.length; index++) {
+    const id = samples[index];
+    costs.set(id, (costs.get(id) ?? 0) + (profile.timeDeltas?.[index] ?? 0));
   }
   return { nodes, costs, unit: 'micros' };
 }

@@ -2,6 +2,8 @@ import type { CallOptions, ChatRequest, Transport } from './chat/chat-request.js
 import type { CompletedChat } from './chat/chat-result.js';
 import { openChatStream, type ChatStream } from './chat/chat-stream.js';
 import { HttpClient, type HttpClientOptions, type Provider } from './http/http-client.js';
+import { listModels } from './models/list-models.js';
+import type { Model } from './models/model.js';
 import { chatOverRest } from './rest/rest-chat.js';
 import { SessionsApi } from './sessions/sessions-api.js';
 import { chatOverSse } from './sse/sse-chat.js';
@@ -9,6 +11,7 @@ import type { ReconnectOptions } from './websocket/backoff.js';
 import type { KeepAliveOptions } from './websocket/keep-alive.js';
 import { WebSocketConnection } from './websocket/websocket-connection.js';
 import type { WebSocketConstructor } from './websocket/websocket-like.js';
+import { requestWebSocketTicket, type WebSocketTicket } from './websocket/websocket-ticket.js';
 
 /** How WebSocket connections are made. */
 export interface WebSocketOptions {
@@ -18,9 +21,13 @@ export interface WebSocketOptions {
    */
   url?: Provider<string>;
   /**
-   * Fetches a short-lived, single-use ticket that goes in the URL as `?ticket=`, for browsers,
-   * which cannot put an API key on a WebSocket upgrade. Without one, the key goes in headers (Node).
+   * Whether every connection attempt first gets a single-use ticket from `POST /v1/ws/tickets`
+   * (with the client's credentials) and puts it in the URL as `?ticket=`, instead of sending the
+   * key in the upgrade's headers. Browsers need it: their WebSocket cannot send headers. Default:
+   * `true` with the global WebSocket, `false` when `options.WebSocket` is given (Node's `ws` sends headers).
    */
+  tickets?: boolean;
+  /** Fetches the ticket some other way (a backend of your own); overrides `tickets`. */
   ticketProvider?: () => Promise<string>;
   /** Reconnect with backoff (the default), or `false` to close on the first drop. */
   reconnect?: ReconnectOptions | false;
@@ -91,6 +98,19 @@ export class StreamGateClient {
   }
 
   /**
+   * The models the gateway serves (`GET /v1/models`), for a model picker or a request's `model`.
+   *
+   * @example
+   * ```ts
+   * const models = await client.models();
+   * const reply = await client.chat({ message: 'Hello', model: models[0]?.id });
+   * ```
+   */
+  models(options: CallOptions = {}): Promise<Model[]> {
+    return listModels(this.http, options);
+  }
+
+  /**
    * Sends a message and streams the reply over the chosen transport. The same events, outcome
    * and metrics come back whichever transport carries them, so transports can be compared.
    *
@@ -146,12 +166,14 @@ export class StreamGateClient {
     const path = options.sessionId === undefined ? '/v1/ws/chat' : `/ws/sessions/${encodeURIComponent(options.sessionId)}/chat`;
     const reconnect = options.reconnect ?? websocket.reconnect;
     const keepAlive = options.keepAlive ?? websocket.keepAlive;
+    const tickets = websocket.tickets ?? this.options.WebSocket === undefined;
+    const ticketProvider = websocket.ticketProvider ?? (tickets ? async () => (await this.webSocketTicket()).ticket : undefined);
     const connection = new WebSocketConnection({
       url: websocket.url ?? (() => webSocketBase(this.http.baseUrl)),
       path,
       WebSocket: WebSocketClass,
       headers: () => this.http.authHeaders(),
-      ...(websocket.ticketProvider ? { ticketProvider: websocket.ticketProvider } : {}),
+      ...(ticketProvider ? { ticketProvider } : {}),
       ...(reconnect !== undefined ? { reconnect } : {}),
       ...(keepAlive !== undefined ? { keepAlive } : {}),
     });
@@ -161,6 +183,20 @@ export class StreamGateClient {
       else this.connections.add(connection);
     });
     return connection;
+  }
+
+  /**
+   * A single-use ticket for a WebSocket URL (`POST /v1/ws/tickets`), for a socket opened without
+   * the SDK. Connections the client opens get their own when `websocket.tickets` is on.
+   *
+   * @example
+   * ```ts
+   * const { ticket } = await client.webSocketTicket();
+   * const socket = new WebSocket(`wss://chat.example.com/v1/ws/chat?ticket=${encodeURIComponent(ticket)}`);
+   * ```
+   */
+  webSocketTicket(options: CallOptions = {}): Promise<WebSocketTicket> {
+    return requestWebSocketTicket(this.http, options);
   }
 
   /** Closes every WebSocket connection this client opened (the shared one and those from `connect()`). */

@@ -18,6 +18,21 @@ export interface SessionBody {
   turns: SessionTurnBody[];
 }
 
+/** One session in the body of `GET /v1/sessions`. */
+export interface SessionSummaryBody {
+  session_id: string;
+  /** The start of the first message. */
+  title: string;
+  created_at: string;
+  updated_at: string;
+  turn_count: number;
+}
+
+/** The body of `GET /v1/sessions`: the caller's sessions, most recently used first. */
+export interface SessionListBody {
+  sessions: SessionSummaryBody[];
+}
+
 /** The body of `POST /api/v1/sessions` (201). */
 export interface CreatedSessionBody {
   session_id: string;

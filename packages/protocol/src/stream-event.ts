@@ -44,6 +44,8 @@ export interface ErrorEvent {
   code: import('./error-code.js').ErrorCode;
   message: string;
   retryable: boolean;
+  /** With `rate_limited`: how long to wait before a retry may succeed, in milliseconds. */
+  retryAfterMs?: number;
 }
 
 /**

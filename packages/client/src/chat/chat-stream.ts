@@ -110,7 +110,13 @@ export class ChatStreamController {
         });
         return;
       case 'error':
-        this.fail(new StreamGateError(event.code, event.message, { retryable: event.retryable, requestId: this.requestId }));
+        this.fail(
+          new StreamGateError(event.code, event.message, {
+            retryable: event.retryable,
+            requestId: this.requestId,
+            ...(event.retryAfterMs !== undefined ? { retryAfterMs: event.retryAfterMs } : {}),
+          }),
+        );
     }
   }
 

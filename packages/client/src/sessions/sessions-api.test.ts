@@ -44,3 +44,29 @@ test("another key's session is not found", { timeout: 10_000 }, async () => {
     await other.close();
   }
 });
+
+test("list gives the key's sessions, most recently used first, with titles and turn counts", { timeout: 10_000 }, async () => {
+  const keys = await startClientTestGateway({ API_KEYS: 'sg-lister-key-000000000000,sg-other-key-0000000000000' });
+  try {
+    const client = keys.client();
+    const older = await client.sessions.create();
+    const newer = await client.sessions.create();
+    const reply = await client.chat({ message: 'What is blue?', sessionId: older.sessionId });
+    await keys.sessions.turnsStored(reply.requestId);
+    const listed = await client.sessions.list();
+    assert.deepEqual(
+      listed.map(({ sessionId, title, turnCount }) => ({ sessionId, title, turnCount })),
+      [
+        { sessionId: older.sessionId, title: 'What is blue?', turnCount: 2 },
+        { sessionId: newer.sessionId, title: '', turnCount: 0 },
+      ],
+    );
+    assert.ok(listed.every((session) => !Number.isNaN(Date.parse(session.createdAt)) && !Number.isNaN(Date.parse(session.updatedAt))));
+    assert.deepEqual((await client.sessions.list({ limit: 1 })).map((session) => session.sessionId), [older.sessionId]);
+    assert.deepEqual(await keys.client({ apiKey: 'sg-other-key-0000000000000' }).sessions.list(), []);
+    const tooMany = await client.sessions.list({ limit: 501 }).catch((error: unknown) => error);
+    assert.ok(tooMany instanceof StreamGateError && tooMany.status === 400, String(tooMany));
+  } finally {
+    await keys.close();
+  }
+});

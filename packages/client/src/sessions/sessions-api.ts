@@ -1,9 +1,14 @@
-import type { CreatedSessionBody, SessionBody, SessionTurnBody } from '@streamgate/protocol';
+import type { CreatedSessionBody, SessionBody, SessionSummaryBody, SessionTurnBody } from '@streamgate/protocol';
 import type { CallOptions } from '../chat/chat-request.js';
 import type { HttpClient } from '../http/http-client.js';
 import { createRequestId } from '../shared/request-id.js';
-import { isRecord } from '../shared/validate.js';
-import type { CreatedSession, Session, SessionTurn } from './session.js';
+import { isFiniteNumber, isRecord } from '../shared/validate.js';
+import type { CreatedSession, Session, SessionSummary, SessionTurn } from './session.js';
+
+export interface ListSessionsOptions extends CallOptions {
+  /** At most this many, 1 to 500 (the gateway's default: 50). */
+  limit?: number;
+}
 
 /**
  * Conversation history kept by the gateway. A session belongs to the key that created it; chat
@@ -31,6 +36,20 @@ export class SessionsApi {
     });
   }
 
+  /**
+   * The caller's sessions, most recently used first, without their turns.
+   *
+   * @example
+   * ```ts
+   * const sessions = await client.sessions.list({ limit: 20 });
+   * for (const { sessionId, title, turnCount } of sessions) console.log(sessionId, title || 'New chat', turnCount);
+   * ```
+   */
+  list(options: ListSessionsOptions = {}): Promise<SessionSummary[]> {
+    const path = options.limit === undefined ? '/v1/sessions' : `/v1/sessions?limit=${encodeURIComponent(options.limit)}`;
+    return this.http.json({ method: 'GET', path, requestId: createRequestId(), signal: options.signal }, readSessionList);
+  }
+
   /** A session with its history. */
   get(sessionId: string, options: CallOptions = {}): Promise<Session> {
     const path = `/v1/sessions/${encodeURIComponent(sessionId)}`;
@@ -44,6 +63,20 @@ export class SessionsApi {
       isRecord(body) && body.deleted === true ? true : undefined,
     );
   }
+}
+
+function readSessionList(value: unknown): SessionSummary[] | undefined {
+  if (!isRecord(value) || !Array.isArray(value.sessions)) return undefined;
+  const sessions = value.sessions.map(readSessionSummary);
+  return sessions.some((session) => session === undefined) ? undefined : (sessions as SessionSummary[]);
+}
+
+function readSessionSummary(value: unknown): SessionSummary | undefined {
+  if (!isRecord(value)) return undefined;
+  const body = value as unknown as SessionSummaryBody;
+  if (typeof body.session_id !== 'string' || typeof body.title !== 'string' || typeof body.created_at !== 'string') return undefined;
+  if (typeof body.updated_at !== 'string' || !isFiniteNumber(body.turn_count)) return undefined;
+  return { sessionId: body.session_id, title: body.title, createdAt: body.created_at, updatedAt: body.updated_at, turnCount: body.turn_count };
 }
 
 function readSession(value: unknown): Session | undefined {

@@ -41,3 +41,16 @@ test('unknown events are skipped; malformed frames are reported, never thrown', 
     assert.equal(result.ok, false, text);
   }
 });
+
+test("an error frame's retry_after_ms becomes retryAfterMs, for a request and for the connection", () => {
+  assert.deepEqual(parseServerFrame('{"event":"error","request_id":"r1","code":"rate_limited","message":"Slow down.","retryable":true,"retry_after_ms":4200}'), {
+    ok: true,
+    frame: { kind: 'request', requestId: 'r1', event: { type: 'error', code: 'rate_limited', message: 'Slow down.', retryable: true, retryAfterMs: 4200 } },
+  });
+  const connectionError = parseServerFrame('{"event":"error","code":"rate_limited","message":"Slow down.","retryable":true,"retry_after_ms":900}');
+  assert.ok(connectionError.ok && connectionError.frame.kind === 'connection-error');
+  assert.equal(connectionError.frame.error.retryAfterMs, 900);
+  const unreadable = parseServerFrame('{"event":"error","request_id":"r1","code":"rate_limited","message":"m","retryable":true,"retry_after_ms":"soon"}');
+  assert.ok(unreadable.ok && unreadable.frame.kind === 'request' && unreadable.frame.event.type === 'error');
+  assert.equal(unreadable.frame.event.retryAfterMs, undefined);
+});

@@ -35,8 +35,9 @@ export function parseServerFrame(text: string): { ok: true; frame: ServerFrame }
   if (!mapped.event) return { ok: true, frame: { kind: 'ignored' } };
   if (typeof frame.request_id === 'string') return { ok: true, frame: { kind: 'request', requestId: frame.request_id, event: mapped.event } };
   if (mapped.event.type === 'error') {
-    const { code, message, retryable } = mapped.event;
-    return { ok: true, frame: { kind: 'connection-error', error: new StreamGateError(code, message, { retryable }) } };
+    const { code, message, retryable, retryAfterMs } = mapped.event;
+    const error = new StreamGateError(code, message, { retryable, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) });
+    return { ok: true, frame: { kind: 'connection-error', error } };
   }
   return { ok: false, message: `The gateway sent a "${frame.event}" frame without a request_id.` };
 }

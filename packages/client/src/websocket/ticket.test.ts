@@ -6,7 +6,7 @@ import { StreamGateClient, StreamGateError } from '../index.js';
 import { waitFor } from '../test-support/wait-for.js';
 
 /**
- * The gateway has no ticket route yet, so these tests stand up a bare WebSocket server that
+ * How tickets travel, seen from a bare WebSocket server that
  * records each upgrade request and greets like the gateway does.
  */
 async function startRecordingServer(t: { after: (hook: () => Promise<void>) => void }) {

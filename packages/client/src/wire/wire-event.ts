@@ -38,7 +38,13 @@ export function toStreamEvent(name: string, payload: unknown): WireEventResult {
       return {
         ok: true,
         // `code` may be one a newer gateway added: kept as sent, typed as the known union.
-        event: { type: 'error', code: payload.code as never, message: payload.message, retryable: payload.retryable === true },
+        event: {
+          type: 'error',
+          code: payload.code as never,
+          message: payload.message,
+          retryable: payload.retryable === true,
+          ...(isFiniteNumber(payload.retry_after_ms) && payload.retry_after_ms >= 0 ? { retryAfterMs: payload.retry_after_ms } : {}),
+        },
       };
     default:
       return { ok: true, event: undefined };

@@ -1,7 +1,7 @@
 import { useCallback, useState } from 'react';
 import { type AddressBar, takeKeyFromAddressBar } from '../credentials/key-from-location.js';
 import type { KeyStorage } from '../credentials/key-storage.js';
-import { requestTicket } from '../gateway/request-ticket.js';
+import { createGatewayClient } from '../gateway/create-client.js';
 import { describeProblem, type Problem } from '../status/describe-problem.js';
 import { StreamGateError } from '@streamgate/client';
 
@@ -34,7 +34,8 @@ export function useCredentials(baseUrl: string, addressBar: AddressBar | undefin
     (key: string) => {
       setChecking(true);
       setProblem(undefined);
-      requestTicket(baseUrl, key).then(
+      // Any authenticated call tells a refused key from a good one; the model list is a cheap one.
+      createGatewayClient(baseUrl, key).models().then(
         () => {
           storage.write(key);
           setApiKey(key);

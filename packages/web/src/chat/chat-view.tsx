@@ -1,10 +1,7 @@
-import { StreamGateError } from '@streamgate/client';
+import { StreamGateError, type Model, type StreamGateClient } from '@streamgate/client';
 import { useEffect, useRef } from 'react';
-import type { GatewayConnection } from '../gateway/create-client.js';
-import type { ModelOption } from '../gateway/load-models.js';
-import { titleFrom } from '../sessions/session-index.js';
 import { SessionList } from '../sessions/session-list.js';
-import type { Sessions } from '../sessions/use-session-index.js';
+import type { Sessions } from '../sessions/use-sessions.js';
 import type { Problem } from '../status/describe-problem.js';
 import { ProblemNotice } from '../status/problem-notice.js';
 import { simulateFor, usesSimulator, type ChatSettings } from './chat-settings.js';
@@ -15,8 +12,8 @@ import { SimulatorSettings } from './simulator-settings.js';
 import { useChat } from './use-chat.js';
 
 export interface ChatViewProps {
-  connection: GatewayConnection;
-  models: readonly ModelOption[];
+  client: StreamGateClient;
+  models: readonly Model[];
   settings: ChatSettings;
   onSettings(settings: ChatSettings): void;
   sessions: Sessions;
@@ -24,8 +21,8 @@ export interface ChatViewProps {
 }
 
 /** The chat: sessions on the side, the conversation streaming in, and what to send it with. */
-export function ChatView({ connection, models, settings, onSettings, sessions, onProblem }: ChatViewProps) {
-  const chat = useChat(connection, { onSession: (sessionId, message) => sessions.save(sessionId, titleFrom(message)), onProblem });
+export function ChatView({ client, models, settings, onSettings, sessions, onProblem }: ChatViewProps) {
+  const chat = useChat(client, { onSession: sessions.save, onProblem });
   const { messages, running, sessionId } = chat.state;
   const end = useRef<HTMLDivElement>(null);
   const last = messages[messages.length - 1];
@@ -43,7 +40,7 @@ export function ChatView({ connection, models, settings, onSettings, sessions, o
       if (error instanceof StreamGateError && error.code === 'session_not_found') sessions.remove(id);
     });
   const remove = async (id: string) => {
-    await connection.client.sessions.delete(id).catch((error: unknown) => {
+    await client.sessions.delete(id).catch((error: unknown) => {
       if (!(error instanceof StreamGateError && error.code === 'session_not_found')) throw error;
     });
     sessions.remove(id);
@@ -52,7 +49,15 @@ export function ChatView({ connection, models, settings, onSettings, sessions, o
 
   return (
     <div className="chat-layout">
-      <SessionList sessions={sessions.entries} activeId={sessionId} onOpen={open} onDelete={(id) => void remove(id).catch(() => undefined)} onNew={chat.startNew} />
+      <SessionList
+        sessions={sessions.entries}
+        problem={sessions.problem}
+        onReload={sessions.reload}
+        activeId={sessionId}
+        onOpen={open}
+        onDelete={(id) => void remove(id).catch(() => undefined)}
+        onNew={chat.startNew}
+      />
       <section className="chat-main" aria-label="Chat">
         <div className="messages" aria-live="polite">
           {chat.loadingHistory && <p className="hint">Loading the history…</p>}

@@ -1,16 +1,15 @@
-import type { Transport } from '@streamgate/client';
-import type { ModelOption } from '../gateway/load-models.js';
+import type { Model, Transport } from '@streamgate/client';
 import { TRANSPORT_NAMES, TRANSPORTS } from './transports.js';
 
-export function ModelPicker({ models, value, onChange }: { models: readonly ModelOption[]; value: string; onChange(model: string): void }) {
+export function ModelPicker({ models, value, onChange }: { models: readonly Model[]; value: string; onChange(model: string): void }) {
   return (
     <label className="picker">
       <span>Model</span>
       <select name="model" value={value} onChange={(event) => onChange(event.target.value)}>
         <option value="">Gateway default</option>
         {models.map((model) => (
-          <option key={`${model.provider}/${model.id}`} value={model.id}>
-            {model.id} ({model.provider})
+          <option key={model.id} value={model.id}>
+            {model.id} ({model.ownedBy})
           </option>
         ))}
       </select>

@@ -1,6 +1,5 @@
-import { StreamGateError, type ChatResult } from '@streamgate/client';
+import { StreamGateError, type ChatResult, type StreamGateClient } from '@streamgate/client';
 import { useCallback, useEffect, useReducer, useRef, useState } from 'react';
-import type { GatewayConnection } from '../gateway/create-client.js';
 import { describeProblem, type Problem } from '../status/describe-problem.js';
 import { chatReducer, emptyChat, type ChatState, type SentRequest } from './chat-message.js';
 import { historyMessages } from './history-messages.js';
@@ -27,7 +26,7 @@ export interface Chat {
  * A conversation with the gateway through the SDK: sends over the chosen transport, renders each
  * delta as it arrives, stops on demand, and keeps what arrived when a stream fails.
  */
-export function useChat({ client, retryAfter }: GatewayConnection, callbacks: ChatCallbacks): Chat {
+export function useChat(client: StreamGateClient, callbacks: ChatCallbacks): Chat {
   const [state, dispatch] = useReducer(chatReducer, emptyChat);
   const [historyProblem, setHistoryProblem] = useState<Problem>();
   const [loadingHistory, setLoadingHistory] = useState(false);
@@ -66,13 +65,13 @@ export function useChat({ client, retryAfter }: GatewayConnection, callbacks: Ch
           }
         }
         const result = await stream.result;
-        const problem = problemOf(result, retryAfter.take(requestId));
+        const problem = problemOf(result);
         if (running.current === controller) running.current = undefined;
         dispatch({ type: 'ended', result, problem });
         if (problem?.kind === 'unauthorized') callbacksRef.current.onProblem(problem);
       })();
     },
-    [client, retryAfter],
+    [client],
   );
 
   const stop = useCallback(() => running.current?.abort(), []);
@@ -106,12 +105,9 @@ export function useChat({ client, retryAfter }: GatewayConnection, callbacks: Ch
   return { state, historyProblem, loadingHistory, send, stop, open, startNew };
 }
 
-function problemOf(result: ChatResult, socketRetryAfterMs: number | undefined): Problem | undefined {
+function problemOf(result: ChatResult): Problem | undefined {
   if (result.status === 'complete') return undefined;
-  return describeProblem(result.error, {
-    receivedText: result.text.length > 0,
-    ...(socketRetryAfterMs !== undefined ? { retryAfterMs: socketRetryAfterMs } : {}),
-  });
+  return describeProblem(result.error, { receivedText: result.text.length > 0 });
 }
 
 function asError(error: unknown): StreamGateError {

@@ -2,23 +2,22 @@ import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { simulateFor, usesSimulator, type ChatSettings } from '../chat/chat-settings.js';
 import { ModelPicker } from '../chat/pickers.js';
 import { SimulatorSettings } from '../chat/simulator-settings.js';
-import type { GatewayConnection } from '../gateway/create-client.js';
-import type { ModelOption } from '../gateway/load-models.js';
+import type { Model, StreamGateClient } from '@streamgate/client';
 import type { Problem } from '../status/describe-problem.js';
 import { ArrivalChart } from './arrival-chart.js';
 import { ResultsTable } from './results-table.js';
 import { runComparison, waitingRuns, type TransportRun } from './run-comparison.js';
 
 export interface CompareViewProps {
-  connection: GatewayConnection;
-  models: readonly ModelOption[];
+  client: StreamGateClient;
+  models: readonly Model[];
   settings: ChatSettings;
   onSettings(settings: ChatSettings): void;
   onProblem(problem: Problem): void;
 }
 
 /** One prompt over WebSocket, SSE and REST, one after another, with their timings side by side. */
-export function CompareView({ connection, models, settings, onSettings, onProblem }: CompareViewProps) {
+export function CompareView({ client, models, settings, onSettings, onProblem }: CompareViewProps) {
   const [prompt, setPrompt] = useState('Explain in a few paragraphs how streaming over a WebSocket differs from Server-Sent Events.');
   const [runs, setRuns] = useState<TransportRun[]>(waitingRuns);
   const [running, setRunning] = useState(false);
@@ -34,7 +33,7 @@ export function CompareView({ connection, models, settings, onSettings, onProble
     const simulate = simulateFor(settings, models);
     try {
       const finished = await runComparison(
-        connection,
+        client,
         { message: prompt, ...(settings.model ? { model: settings.model } : {}), ...(simulate ? { simulate } : {}) },
         setRuns,
         current.signal,

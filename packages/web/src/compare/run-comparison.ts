@@ -1,5 +1,4 @@
-import type { ChatRequest, ClientMetrics, Transport, Usage, WebSocketConnection } from '@streamgate/client';
-import type { GatewayConnection } from '../gateway/create-client.js';
+import type { ChatRequest, ClientMetrics, StreamGateClient, Transport, Usage, WebSocketConnection } from '@streamgate/client';
 import { TRANSPORTS } from '../chat/transports.js';
 import { describeProblem, type Problem } from '../status/describe-problem.js';
 
@@ -24,7 +23,7 @@ export function waitingRuns(): TransportRun[] {
  * A new session each time, so that no run answers with more history than another.
  */
 export async function runComparison(
-  { client, retryAfter }: GatewayConnection,
+  client: StreamGateClient,
   request: Omit<ChatRequest, 'sessionId' | 'requestId'>,
   onUpdate: (runs: TransportRun[]) => void,
   signal: AbortSignal,
@@ -53,8 +52,7 @@ export async function runComparison(
     if (result.status === 'complete') {
       update(transport, { status: 'complete', text: result.text, metrics: result.metrics, usage: result.usage });
     } else {
-      const wait = retryAfter.take(result.requestId);
-      const problem = describeProblem(result.error, { receivedText: result.text.length > 0, ...(wait !== undefined ? { retryAfterMs: wait } : {}) });
+      const problem = describeProblem(result.error, { receivedText: result.text.length > 0 });
       update(transport, { status: result.status, text: result.text, metrics: result.metrics, problem });
     }
   }

@@ -31,6 +31,10 @@ describe('the web app in Chromium, served by a real gateway', { skip, timeout: 1
     assert.equal(stored.tab, gateway.key);
     assert.ok(!stored.local.includes(gateway.key));
     await page.locator('[data-connection="open"]').waitFor();
+    // The model picker lists GET /v1/models.
+    const simulator = page.locator('.chat-main select[name="model"] option[value="simulator"]');
+    await simulator.waitFor({ state: 'attached' });
+    assert.equal(await simulator.innerText(), 'simulator (simulator)');
   });
 
   for (const [transport, label] of [
@@ -74,6 +78,25 @@ describe('the web app in Chromium, served by a real gateway', { skip, timeout: 1
     const history = await page.locator('.message').allInnerTexts();
     assert.equal(history.length, 6);
     assert.match(history[4]!, /Hello over REST/);
+  });
+
+  test('a fresh browser with the same key lists the session from the gateway, and opens its history', async () => {
+    const fresh = await openBrowser();
+    try {
+      await fresh.page.goto(`${gateway.url}/#key=${gateway.key}`);
+      const entries = fresh.page.locator('.session-list li');
+      await entries.first().waitFor();
+      assert.equal(await entries.count(), 1);
+      assert.match(await entries.first().innerText(), /Hello over WebSocket/);
+      await entries.first().locator('.session-open').click();
+      await fresh.page.locator('.message-user').nth(2).waitFor();
+      assert.equal(await fresh.page.locator('.message').count(), 6);
+      // The list is the gateway's: nothing about sessions is kept in the browser.
+      assert.deepEqual(await fresh.page.evaluate(() => Object.keys(localStorage)), []);
+      assert.deepEqual(fresh.pageErrors, []);
+    } finally {
+      await fresh.close();
+    }
   });
 
   test('Stop ends a streaming reply at once and keeps what arrived', async () => {

@@ -1,10 +1,9 @@
-import { StreamGateError } from '@streamgate/client';
+import { StreamGateError, type Model, type StreamGateClient } from '@streamgate/client';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { describeProblem, type Problem } from '../status/describe-problem.js';
-import { loadModels, type ModelOption } from './load-models.js';
 
 export interface Models {
-  models: ModelOption[];
+  models: Model[];
   /** Why the gateway could not be read: usually `unreachable`. */
   problem: Problem | undefined;
   /** When the next attempt comes, while the gateway is unreachable. */
@@ -13,11 +12,12 @@ export interface Models {
 }
 
 /**
- * The gateway's models, read at start. While the gateway cannot be reached, it tries again with a
- * growing wait (1 s doubling to 30 s), so the app recovers by itself when the gateway comes back.
+ * The gateway's models (`GET /v1/models`), read at start. While the gateway cannot be reached, it
+ * tries again with a growing wait (1 s doubling to 30 s), so the app recovers by itself when the
+ * gateway comes back; a refused key is not retried.
  */
-export function useModels(baseUrl: string): Models {
-  const [models, setModels] = useState<ModelOption[]>([]);
+export function useModels(client: StreamGateClient): Models {
+  const [models, setModels] = useState<Model[]>([]);
   const [problem, setProblem] = useState<Problem>();
   const [retryInMs, setRetryInMs] = useState<number>();
   const [attempt, setAttempt] = useState(0);
@@ -27,7 +27,7 @@ export function useModels(baseUrl: string): Models {
   useEffect(() => {
     const controller = new AbortController();
     let timer: ReturnType<typeof setTimeout> | undefined;
-    loadModels(baseUrl, controller.signal).then(
+    client.models({ signal: controller.signal }).then(
       (loaded) => {
         failures.current = 0;
         setModels(loaded);
@@ -36,9 +36,10 @@ export function useModels(baseUrl: string): Models {
       },
       (error: unknown) => {
         if (controller.signal.aborted) return;
-        const failure = error instanceof StreamGateError ? error : new StreamGateError('network_error', String(error));
-        const wait = Math.min(30_000, 1000 * 2 ** Math.min(failures.current++, 5));
-        setProblem(describeProblem(failure));
+        const failure = describeProblem(error instanceof StreamGateError ? error : new StreamGateError('network_error', String(error)));
+        setProblem(failure);
+        if (!failure.retryable) return;
+        const wait = failure.retryAfterMs ?? Math.min(30_000, 1000 * 2 ** Math.min(failures.current++, 5));
         setRetryInMs(wait);
         timer = setTimeout(reload, wait);
       },
@@ -47,7 +48,7 @@ export function useModels(baseUrl: string): Models {
       controller.abort();
       clearTimeout(timer);
     };
-  }, [baseUrl, attempt, reload]);
+  }, [client, attempt, reload]);
 
   return { models, problem, retryInMs, reload };
 }

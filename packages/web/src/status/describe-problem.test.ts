@@ -10,12 +10,12 @@ test('a refused key asks for another', () => {
   assert.equal(describeProblem(new StreamGateError('key_revoked', 'Revoked.', { status: 401 })).kind, 'unauthorized');
 });
 
-test('a rate limit carries the wait, from the error or from the socket', () => {
+test("a rate limit carries the error's wait", () => {
   const fromHeader = describeProblem(new StreamGateError('rate_limited', 'Too many requests.', { status: 429, retryAfterMs: 12_000 }));
   assert.equal(fromHeader.kind, 'rate_limited');
   assert.equal(fromHeader.retryAfterMs, 12_000);
   assert.equal(fromHeader.detail, 'Too many requests.');
-  const fromSocket = describeProblem(new StreamGateError('rate_limited', 'Too many requests.'), { retryAfterMs: 1500 });
+  const fromSocket = describeProblem(new StreamGateError('rate_limited', 'Too many requests.', { retryAfterMs: 1500 }));
   assert.equal(fromSocket.retryAfterMs, 1500);
   const unknown = describeProblem(new StreamGateError('rate_limited', 'Too many.'));
   assert.equal(unknown.retryAfterMs, undefined);

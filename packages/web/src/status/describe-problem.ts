@@ -32,7 +32,7 @@ const LIMITED = new Set(['rate_limited', 'too_many_requests_on_connection', 'ups
  * if (problem.kind === 'unauthorized') askForKey(problem.detail);
  * ```
  */
-export function describeProblem(error: StreamGateError, context: { receivedText?: boolean; retryAfterMs?: number } = {}): Problem {
+export function describeProblem(error: StreamGateError, context: { receivedText?: boolean } = {}): Problem {
   const code = String(error.code);
   const base = { code, detail: error.message, retryable: error.retryable };
   if (code === 'cancelled') return { ...base, kind: 'cancelled', title: 'Stopped', detail: 'You stopped this reply.', retryable: true };
@@ -41,7 +41,8 @@ export function describeProblem(error: StreamGateError, context: { receivedText?
     return { ...base, kind: 'unauthorized', title: 'Key refused', detail: `${error.message} Enter another key to go on.`, retryable: false };
   }
   if (LIMITED.has(code)) {
-    const retryAfterMs = error.retryAfterMs ?? context.retryAfterMs;
+    // From `Retry-After` on HTTP, from `retry_after_ms` on a WebSocket or SSE error event.
+    const retryAfterMs = error.retryAfterMs;
     // With a known wait the notice counts it down; without one, say so.
     const detail = retryAfterMs === undefined ? `${error.message} Wait a moment, then retry.` : error.message;
     return { ...base, kind: 'rate_limited', title: 'Rate limited', detail, retryable: true, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) };

@@ -1,0 +1,9 @@
+/** A model the gateway serves, as `GET /v1/models` lists it. */
+export interface Model {
+  /** The id to put in a chat request's `model`. */
+  id: string;
+  /** The provider that serves it (`simulator`, `bedrock`, a configured OpenAI-compatible server...). */
+  ownedBy: string;
+  /** Unix seconds (when the gateway started: its models are configured, not created). */
+  created: number;
+}
