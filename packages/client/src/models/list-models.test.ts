@@ -11,7 +11,7 @@ test('models() lists the models the gateway serves, and a chat can name one', { 
   const client = gateway.client();
   const models = await client.models();
   const simulator = models.find((model) => model.id === 'simulator');
-  assert.deepEqual(simulator && { id: simulator.id, ownedBy: simulator.ownedBy }, { id: 'simulator', ownedBy: 'simulator' });
+  assert.deepEqual(simulator && { id: simulator.id, ownedBy: simulator.ownedBy, kind: simulator.kind }, { id: 'simulator', ownedBy: 'simulator', kind: 'chat' });
   assert.ok(Number.isInteger(simulator!.created) && simulator!.created > 0);
   assert.equal((await client.chat({ message: 'Hello', model: simulator!.id })).model, 'simulator');
 });

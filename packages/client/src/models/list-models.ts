@@ -17,5 +17,6 @@ function readModelList(body: unknown): Model[] | undefined {
 
 function readModel(value: unknown): Model | undefined {
   if (!isRecord(value) || typeof value.id !== 'string' || typeof value.owned_by !== 'string') return undefined;
-  return { id: value.id, ownedBy: value.owned_by, created: isFiniteNumber(value.created) ? value.created : 0 };
+  const kind = value.kind === 'chat' || value.kind === 'embedding' || value.kind === 'image' ? value.kind : undefined;
+  return { id: value.id, ownedBy: value.owned_by, created: isFiniteNumber(value.created) ? value.created : 0, ...(kind ? { kind } : {}) };
 }

@@ -4,6 +4,8 @@ export interface Model {
   id: string;
   /** The provider that serves it (`simulator`, `bedrock`, a configured OpenAI-compatible server...). */
   ownedBy: string;
+  /** What it serves: chat (the chat routes), embeddings or images. Absent from gateways that do not say. */
+  kind?: 'chat' | 'embedding' | 'image';
   /** Unix seconds (when the gateway started: its models are configured, not created). */
   created: number;
 }

@@ -7,7 +7,7 @@ export function ModelPicker({ models, value, onChange }: { models: readonly Mode
       <span>Model</span>
       <select name="model" value={value} onChange={(event) => onChange(event.target.value)}>
         <option value="">Gateway default</option>
-        {models.map((model) => (
+        {models.filter((model) => model.kind === undefined || model.kind === 'chat').map((model) => (
           <option key={model.id} value={model.id}>
             {model.id} ({model.ownedBy})
           </option>

@@ -5,17 +5,30 @@ import { GatewayError } from '../../errors.js';
 import { openAiErrorResponseSchema } from './openai-schemas.js';
 import type { OpenAiSurface } from './openai-surface.js';
 
-const modelSchema = z.object({ id: z.string(), object: z.literal('model'), created: z.number().int(), owned_by: z.string().describe('The provider that serves it') });
+const modelSchema = z.object({
+  id: z.string(),
+  object: z.literal('model'),
+  created: z.number().int(),
+  owned_by: z.string().describe('The provider that serves it'),
+  kind: z.enum(['chat', 'embedding', 'image']).describe('A StreamGate extension: which routes the model serves'),
+});
 type OpenAiModel = z.infer<typeof modelSchema>;
 
 /** Every chat, embedding and image model, once each, as OpenAI lists models. */
 function listModels(surface: OpenAiSurface, created: number): OpenAiModel[] {
   const seen = new Set<string>();
   const models: OpenAiModel[] = [];
-  for (const entry of [...surface.registry.list(), ...surface.embeddings.list(), ...surface.images.list()]) {
-    if (seen.has(entry.id)) continue;
-    seen.add(entry.id);
-    models.push({ id: entry.id, object: 'model', created, owned_by: entry.provider });
+  const kinds = [
+    ['chat', surface.registry.list()],
+    ['embedding', surface.embeddings.list()],
+    ['image', surface.images.list()],
+  ] as const;
+  for (const [kind, entries] of kinds) {
+    for (const entry of entries) {
+      if (seen.has(entry.id)) continue;
+      seen.add(entry.id);
+      models.push({ id: entry.id, object: 'model', created, owned_by: entry.provider, kind });
+    }
   }
   return models;
 }

@@ -128,6 +128,8 @@ describe('the official openai SDK, unchanged, against the gateway', () => {
     assert.deepEqual(ids.sort(), ['simulator', 'stub-chat', 'stub-embed', 'stub-image']);
     const model = await client.models.retrieve('stub-chat');
     assert.deepEqual([model.id, model.object, model.owned_by], ['stub-chat', 'model', 'stub']);
+    const kinds = Object.fromEntries((await client.models.list()).data.map((entry) => [entry.id, (entry as unknown as { kind: string }).kind]));
+    assert.deepEqual(kinds, { simulator: 'chat', 'stub-chat': 'chat', 'stub-embed': 'embedding', 'stub-image': 'image' });
     await assert.rejects(client.models.retrieve('gpt-nope'), (error: unknown) => error instanceof OpenAI.NotFoundError && error.code === 'model_not_found');
   });
 
