@@ -1,36 +1,22 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { after, before, describe, test } from 'node:test';
-import pg from 'pg';
+import { describe, test } from 'node:test';
 import { hashSecret } from '../../access/key-secrets.js';
-import { TestPostgres } from '../../test-support/postgres-server.js';
+import { storeFixtures } from '../../test-support/store-fixtures.js';
 import type { ApiKey, KeyStore, StoredSecret } from './key-store.js';
 import { MemoryKeyStore } from './memory-key-store.js';
 import { PostgresKeyStore } from './postgres-key-store.js';
 import { SqliteKeyStore } from './sqlite-key-store.js';
 
-const directory = mkdtempSync(path.join(tmpdir(), 'streamgate-keys-'));
-let postgres: TestPostgres;
-let pool: pg.Pool;
-before(async () => {
-  postgres = await TestPostgres.start();
-  pool = new pg.Pool({ connectionString: postgres.url, max: 4 });
-  pool.on('error', () => undefined);
-});
-after(async () => {
-  await pool.end();
-  await postgres.close();
-  rmSync(directory, { recursive: true, force: true });
-});
+const fixtures = storeFixtures('streamgate-keys-');
+const { directory } = fixtures;
 
 let files = 0;
 let ids = 0;
 const stores: [string, () => Promise<KeyStore>][] = [
   ['memory', async () => new MemoryKeyStore()],
   ['sqlite', async () => new SqliteKeyStore(path.join(directory, `keys-${files++}.db`))],
-  ['postgres', () => PostgresKeyStore.open(pool)],
+  ['postgres', () => PostgresKeyStore.open(fixtures.pool())],
 ];
 
 const at = (offsetMs: number) => new Date(Date.UTC(2030, 0, 1) + offsetMs).toISOString();
@@ -131,8 +117,8 @@ test('sqlite keys survive a reopen', async () => {
 });
 
 test('postgres migrations are idempotent and safe when instances start together', async () => {
-  const stores = await Promise.all([PostgresKeyStore.open(pool), PostgresKeyStore.open(pool), PostgresKeyStore.open(pool)]);
+  const stores = await Promise.all([PostgresKeyStore.open(fixtures.pool()), PostgresKeyStore.open(fixtures.pool()), PostgresKeyStore.open(fixtures.pool())]);
   assert.equal(stores.length, 3);
-  const versions = await pool.query("SELECT version FROM streamgate_migrations WHERE component = 'keys'");
+  const versions = await fixtures.pool().query("SELECT version FROM streamgate_migrations WHERE component = 'keys'");
   assert.deepEqual(versions.rows, [{ version: 1 }]);
 });

@@ -1,29 +1,16 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import pg from 'pg';
-import { TestPostgres } from '../../test-support/postgres-server.js';
+import { storeFixtures } from '../../test-support/store-fixtures.js';
 import { MemoryUsageStore } from './memory-usage-store.js';
 import { PostgresUsageStore } from './postgres-usage-store.js';
 import { SqliteUsageStore } from './sqlite-usage-store.js';
 import type { StoredUsage, UsageStore } from './usage-store.js';
 
-const directory = mkdtempSync(path.join(tmpdir(), 'streamgate-usage-'));
-let postgres: TestPostgres;
-let pool: pg.Pool;
-before(async () => {
-  postgres = await TestPostgres.start();
-  pool = new pg.Pool({ connectionString: postgres.url, max: 4 });
-  pool.on('error', () => undefined);
-});
-after(async () => {
-  await pool.end();
-  await postgres.close();
-  rmSync(directory, { recursive: true, force: true });
-});
+const fixtures = storeFixtures('streamgate-usage-');
+const { directory } = fixtures;
 
 function usageRecord(overrides: Partial<StoredUsage> = {}): StoredUsage {
   return {
@@ -54,8 +41,8 @@ const stores: [string, () => Promise<UsageStore>][] = [
     async () => {
       // Each test gets its own database, so that totals are its own.
       const database = `usage_${schemas++}`;
-      await pool.query(`CREATE DATABASE ${database}`);
-      const own = new pg.Pool({ connectionString: postgres.url.replace(/\/postgres$/, `/${database}`), max: 2 });
+      await fixtures.pool().query(`CREATE DATABASE ${database}`);
+      const own = new pg.Pool({ connectionString: fixtures.postgres().url.replace(/\/postgres$/, `/${database}`), max: 2 });
       own.on('error', () => undefined);
       const store = await PostgresUsageStore.open(own);
       return Object.assign(Object.create(store) as UsageStore, { close: () => own.end() });
