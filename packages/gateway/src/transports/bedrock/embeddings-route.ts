@@ -34,7 +34,7 @@ export function registerEmbeddingsRoute(app: FastifyInstance, surface: BedrockSu
       const result = await runMediaCall(
         request,
         reply,
-        { usage: surface.usage, model: entry.id, provider: entry.provider, ...(entry.price ? { price: entry.price } : {}), timeoutMs: surface.timeoutMs },
+        { usage: surface.usage, entry, timeoutMs: surface.timeoutMs },
         async (signal) => {
           const embedded = await entry.model.embed({
             upstreamModelId: entry.upstreamModelId,

@@ -41,7 +41,7 @@ export function registerImagesRoute(app: FastifyInstance, surface: BedrockSurfac
       const result = await runMediaCall(
         request,
         reply,
-        { usage: surface.usage, model: entry.id, provider: entry.provider, ...(entry.price ? { price: entry.price } : {}), timeoutMs: surface.timeoutMs },
+        { usage: surface.usage, entry, timeoutMs: surface.timeoutMs },
         async (signal) => ({
           result: await entry.model.generate({
             upstreamModelId: entry.upstreamModelId,

@@ -2,7 +2,8 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Transport } from '../../engine/chat-request.js';
 import type { UsageSink } from '../../engine/usage-record.js';
 import { GatewayError, toGatewayError } from '../../errors.js';
-import { costOf, type ModelPrice } from '../../routing/model-registry.js';
+import type { MediaModelEntry } from '../../routing/media-models.js';
+import { costOf } from '../../routing/model-registry.js';
 import { abortOnClientClose } from '../rest/abort-on-close.js';
 
 /**
@@ -12,7 +13,7 @@ import { abortOnClientClose } from '../rest/abort-on-close.js';
 export async function runMediaCall<T>(
   request: FastifyRequest,
   reply: FastifyReply,
-  options: { usage: UsageSink; model: string; provider: string; price?: ModelPrice; timeoutMs: number; transport?: Transport },
+  options: { usage: UsageSink; entry: Pick<MediaModelEntry<unknown>, 'id' | 'provider' | 'price'>; timeoutMs: number; transport?: Transport },
   call: (signal: AbortSignal) => Promise<{ result: T; inputTokens: number }>,
 ): Promise<T> {
   const clientSignal = abortOnClientClose(reply);
@@ -40,8 +41,8 @@ export async function runMediaCall<T>(
       keyId: request.caller.keyId,
       ...(request.caller.userId !== undefined ? { userId: request.caller.userId } : {}),
       sessionId: '',
-      model: options.model,
-      provider: options.provider,
+      model: options.entry.id,
+      provider: options.entry.provider,
       transport: options.transport ?? 'rest',
       inputTokens,
       outputTokens: 0,
@@ -49,7 +50,7 @@ export async function runMediaCall<T>(
       totalMs: Math.round((performance.now() - began) * 100) / 100,
       outcome,
       ...(errorCode ? { errorCode } : {}),
-      costUsd: costOf(options.price, inputTokens, 0),
+      costUsd: costOf(options.entry.price, inputTokens, 0),
       startedAt,
     });
   }

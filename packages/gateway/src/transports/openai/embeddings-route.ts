@@ -75,7 +75,7 @@ export function registerOpenAiEmbeddingsRoute(app: FastifyInstance, surface: Ope
       const results = await runMediaCall(
         request,
         reply,
-        { usage: surface.usage, model: entry.id, provider: entry.provider, ...(entry.price ? { price: entry.price } : {}), timeoutMs: surface.timeoutMs, transport: 'openai' },
+        { usage: surface.usage, entry, timeoutMs: surface.timeoutMs, transport: 'openai' },
         async (signal) => {
           const embedded: EmbeddingResult[] = await mapBounded(texts, CONCURRENCY, (input) =>
             entry.model.embed({ upstreamModelId: entry.upstreamModelId, text: input, ...(body.dimensions !== undefined ? { dimensions: body.dimensions } : {}), signal }),

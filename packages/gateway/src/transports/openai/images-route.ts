@@ -48,7 +48,7 @@ export function registerOpenAiImagesRoute(app: FastifyInstance, surface: OpenAiS
       const images = await runMediaCall(
         request,
         reply,
-        { usage: surface.usage, model: entry.id, provider: entry.provider, ...(entry.price ? { price: entry.price } : {}), timeoutMs: surface.timeoutMs, transport: 'openai' },
+        { usage: surface.usage, entry, timeoutMs: surface.timeoutMs, transport: 'openai' },
         async (signal) => ({
           result: await Promise.all(
             Array.from({ length: body.n ?? 1 }, () =>
