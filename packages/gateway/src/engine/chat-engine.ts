@@ -38,6 +38,19 @@ interface Billing {
   price: ModelPrice | undefined;
 }
 
+/** How a stream ended, for its usage record and session turns. */
+interface Ending {
+  billed: Billing;
+  usage: Usage;
+  upstreamLatencyMs: number | undefined;
+  reply: string;
+  ttftMs: number | null;
+  admittedAt: number;
+  startedAt: string;
+  outcome: UsageOutcome;
+  failure: GatewayError | undefined;
+}
+
 const round = (value: number) => Math.round(value * 100) / 100;
 
 /**
@@ -112,11 +125,24 @@ export class ChatEngine {
     let failure: GatewayError | undefined;
     // The usage record and the session turns are written before the last event goes out, so that a
     // client that reads the history right after `done` or `error` finds this turn in it.
+    // What the model reported, or an estimate where it reported nothing (it failed, or was cut off).
+    const usageSoFar = (): Usage =>
+      finish?.usage ?? { inputTokens: estimateTokens(messages.map((message) => message.content).join('\n')), outputTokens: chunks.length };
     let settled = false;
     const settle = async (): Promise<void> => {
       if (settled) return;
       settled = true;
-      await this.finish(request, resolved, billed, sessionId, messages, chunks, finish, ttftMs, admittedAt, startedAt, outcome ?? 'cancelled', failure, grant);
+      await this.finish(request, resolved, sessionId, grant, {
+        billed,
+        usage: usageSoFar(),
+        upstreamLatencyMs: finish?.upstreamLatencyMs,
+        reply: chunks.join(''),
+        ttftMs,
+        admittedAt,
+        startedAt,
+        outcome: outcome ?? 'cancelled',
+        failure,
+      });
     };
 
     try {
@@ -158,7 +184,7 @@ export class ChatEngine {
         return;
       }
       outcome = 'completed';
-      const usage = finish?.usage ?? { inputTokens: estimateTokens(messages.map((message) => message.content).join('\n')), outputTokens: chunks.length };
+      const usage = usageSoFar();
       const totalMs = performance.now() - admittedAt;
       await settle();
       yield {
@@ -198,26 +224,9 @@ export class ChatEngine {
     }
   }
 
-  private async finish(
-    request: ChatRequest,
-    resolved: ResolvedModel,
-    billed: Billing,
-    sessionId: string,
-    messages: ChatMessage[],
-    chunks: string[],
-    finish: { usage: Usage; upstreamLatencyMs?: number } | undefined,
-    ttftMs: number | null,
-    admittedAt: number,
-    startedAt: string,
-    outcome: UsageOutcome,
-    failure: GatewayError | undefined,
-    grant: AdmissionGrant | undefined,
-  ): Promise<void> {
+  private async finish(request: ChatRequest, resolved: ResolvedModel, sessionId: string, grant: AdmissionGrant | undefined, ending: Ending): Promise<void> {
+    const { billed, usage, ttftMs, outcome, failure, startedAt } = ending;
     const now = new Date().toISOString();
-    const reply = chunks.join('');
-    const usage = finish?.usage;
-    const inputTokens = usage?.inputTokens ?? estimateTokens(messages.map((message) => message.content).join('\n'));
-    const outputTokens = usage?.outputTokens ?? chunks.length;
     const record: UsageRecord = {
       requestId: request.requestId,
       keyId: request.caller.keyId,
@@ -226,14 +235,14 @@ export class ChatEngine {
       model: resolved.id,
       provider: billed.provider,
       transport: request.transport,
-      inputTokens,
-      outputTokens,
+      inputTokens: usage.inputTokens,
+      outputTokens: usage.outputTokens,
       ttftMs: ttftMs === null ? null : round(ttftMs),
-      totalMs: round(performance.now() - admittedAt),
-      ...(finish?.upstreamLatencyMs !== undefined ? { upstreamLatencyMs: finish.upstreamLatencyMs } : {}),
+      totalMs: round(performance.now() - ending.admittedAt),
+      ...(ending.upstreamLatencyMs !== undefined ? { upstreamLatencyMs: ending.upstreamLatencyMs } : {}),
       outcome,
       ...(failure ? { errorCode: failure.code } : {}),
-      costUsd: costOf(billed.price, inputTokens, outputTokens),
+      costUsd: costOf(billed.price, usage.inputTokens, usage.outputTokens),
       startedAt,
     };
     this.options.usage.record(record);
@@ -242,7 +251,7 @@ export class ChatEngine {
     const status: SessionTurn['status'] = outcome === 'completed' ? 'complete' : outcome === 'cancelled' ? 'cancelled' : 'failed';
     await this.options.sessions.append(sessionId, request.caller.keyId, [
       { role: 'user', content: request.message, createdAt: startedAt, requestId: request.requestId, status: 'complete' },
-      { role: 'assistant', content: reply, createdAt: now, requestId: request.requestId, status, model: resolved.id },
+      { role: 'assistant', content: ending.reply, createdAt: now, requestId: request.requestId, status, model: resolved.id },
     ]);
   }
 
