@@ -1,14 +1,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import Database from 'better-sqlite3';
+import { Sqlite, type SqliteDatabase } from './sqlite-driver.js';
 
 /**
  * Opens a SQLite file in WAL mode and applies the migrations it has not had yet, tracked by
  * `PRAGMA user_version` (one file per store, so that each store migrates on its own).
  */
-export function openSqlite(file: string, migrations: readonly string[]): Database.Database {
+export function openSqlite(file: string, migrations: readonly string[]): SqliteDatabase {
   fs.mkdirSync(path.dirname(file), { recursive: true });
-  const database = new Database(file);
+  const database = new Sqlite(file);
   database.pragma('journal_mode = WAL');
   database.pragma('synchronous = NORMAL');
   database.pragma('foreign_keys = ON');

@@ -1,6 +1,5 @@
-import fs from 'node:fs';
-import path from 'node:path';
-import Database from 'better-sqlite3';
+import { openSqlite } from './sqlite-database.js';
+import type { SqliteDatabase } from './sqlite-driver.js';
 import { SESSION_TITLE_LENGTH, type SessionListItem, type SessionStore, type SessionSummary, type SessionTurn } from './session-store.js';
 
 const MIGRATIONS = [
@@ -62,17 +61,12 @@ function toTurn(row: TurnRow): SessionTurn {
  * well under a millisecond, so the event loop is not held.
  */
 export class SqliteSessionStore implements SessionStore {
-  private readonly database: Database.Database;
+  private readonly database: SqliteDatabase;
   private readonly statements;
   private readonly sweepTimer: NodeJS.Timeout;
 
   constructor(private readonly options: { file: string; ttlSeconds: number }) {
-    fs.mkdirSync(path.dirname(options.file), { recursive: true });
-    this.database = new Database(options.file);
-    this.database.pragma('journal_mode = WAL');
-    this.database.pragma('synchronous = NORMAL');
-    this.database.pragma('foreign_keys = ON');
-    this.migrate();
+    this.database = openSqlite(options.file, MIGRATIONS);
     const database = this.database;
     this.statements = {
       session: database.prepare<[string], SessionRow>('SELECT owner_id, created_at, updated_at, expires_at FROM sessions WHERE id = ?'),
@@ -101,16 +95,6 @@ export class SqliteSessionStore implements SessionStore {
     };
     this.sweepTimer = setInterval(() => this.statements.sweep.run(Date.now()), EXPIRY_SWEEP_INTERVAL_MS);
     this.sweepTimer.unref();
-  }
-
-  private migrate(): void {
-    const version = this.database.pragma('user_version', { simple: true }) as number;
-    for (let index = version; index < MIGRATIONS.length; index++) {
-      this.database.transaction(() => {
-        this.database.exec(MIGRATIONS[index]!);
-        this.database.pragma(`user_version = ${index + 1}`);
-      })();
-    }
   }
 
   /** The live session row, or undefined when it is missing or expired. */

@@ -1,5 +1,5 @@
-import type Database from 'better-sqlite3';
 import { openSqlite } from '../sqlite-database.js';
+import type { SqliteDatabase } from '../sqlite-driver.js';
 import { toApiKey, type KeyRow } from './key-rows.js';
 import type { ApiKey, KeyChanges, KeyListFilter, KeyStore, StoredSecret } from './key-store.js';
 
@@ -32,7 +32,7 @@ type SecretRow = { hint: string; created_at: string; expires_at: string | null }
 
 /** Keys in a SQLite file (`DATA_DIR/keys.db`): the single-machine default. */
 export class SqliteKeyStore implements KeyStore {
-  private readonly database: Database.Database;
+  private readonly database: SqliteDatabase;
   private readonly statements;
 
   constructor(file: string) {

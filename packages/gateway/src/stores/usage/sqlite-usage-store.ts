@@ -1,5 +1,5 @@
-import type Database from 'better-sqlite3';
 import { openSqlite } from '../sqlite-database.js';
+import type { SqliteDatabase, SqliteStatement } from '../sqlite-driver.js';
 import { USAGE_MIGRATIONS } from './sqlite-usage-schema.js';
 import { SqliteUsageWriterThread } from './sqlite-usage-writer-thread.js';
 import { groupColumns, SUMMARY_COLUMNS, toSummary, type StoredUsage, type SummaryRow, type UsageQuery, type UsageStore, type UsageSummary } from './usage-store.js';
@@ -11,9 +11,9 @@ import { groupColumns, SUMMARY_COLUMNS, toSummary, type StoredUsage, type Summar
  * /v1/usage`, budgets) use this thread's connection, which WAL mode lets read while the worker writes.
  */
 export class SqliteUsageStore implements UsageStore {
-  private readonly database: Database.Database;
+  private readonly database: SqliteDatabase;
   private readonly writer: SqliteUsageWriterThread;
-  private readonly spendStatement: Database.Statement<[string, string], { spend: number | null }>;
+  private readonly spendStatement: SqliteStatement<[string, string], { spend: number | null }>;
 
   constructor(file: string) {
     this.database = openSqlite(file, USAGE_MIGRATIONS);

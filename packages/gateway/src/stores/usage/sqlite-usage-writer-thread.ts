@@ -1,11 +1,9 @@
-import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
+import { sqliteDriverPath } from '../sqlite-driver.js';
 import { INSERT_USAGE } from './sqlite-usage-schema.js';
 import type { StoredUsage } from './usage-store.js';
 
 type Reply = { id: number; error?: string };
-
-const require = createRequire(import.meta.url);
 
 // The thread's code is plain JavaScript with no imports of ours, so that it runs the same compiled and
 // from source (under tsx, whose loader a worker thread does not inherit on Node 20). The main thread
@@ -58,7 +56,7 @@ export class SqliteUsageWriterThread {
     if (this.worker) return this.worker;
     const worker = new Worker(WORKER_SOURCE, {
       eval: true,
-      workerData: { file: this.file, driver: require.resolve('better-sqlite3'), insert: INSERT_USAGE },
+      workerData: { file: this.file, driver: sqliteDriverPath, insert: INSERT_USAGE },
     });
     worker.on('message', (reply: Reply) => {
       const waiter = this.waiting.get(reply.id);
