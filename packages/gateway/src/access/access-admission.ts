@@ -1,6 +1,6 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { Admission, AdmissionGrant } from '../engine/admission.js';
-import type { ChatRequest } from '../engine/chat-request.js';
+import type { Caller, ChatRequest } from '../engine/chat-request.js';
 import { GatewayError } from '../errors.js';
 import type { ResolvedModel } from '../routing/model-registry.js';
 import type { BudgetTracker } from './budgets.js';
@@ -21,8 +21,10 @@ export class AccessAdmission implements Admission {
 
   async admit(request: ChatRequest, model: ResolvedModel): Promise<AdmissionGrant> {
     const caller = request.caller;
-    // A WebSocket outlives the check at its upgrade: a managed key revoked since then starts nothing new.
-    if (this.keys && caller.keyId.startsWith('key_')) await this.keys.assertActive(caller.keyId);
+    // A WebSocket outlives the check at its upgrade: a credential that has stopped working since (a JWT
+    // or key past its expiry, a key revoked, a secret rotated out) starts nothing new.
+    if (caller.expiresAt !== undefined && caller.expiresAt <= Date.now()) throw credentialExpired(caller);
+    if (this.keys) await this.keys.recheck(caller);
     const allowed = caller.allowedModels;
     if (allowed && !allowed.includes(model.id) && !(request.model !== undefined && allowed.includes(request.model))) {
       throw new GatewayError('model_not_allowed', `This key may not use "${model.id}"; it may use ${allowed.join(', ') || 'no model'}.`, {
@@ -38,4 +40,11 @@ export class AccessAdmission implements Admission {
       },
     };
   }
+}
+
+export function credentialExpired(caller: Caller): GatewayError {
+  const at = new Date(caller.expiresAt ?? Date.now()).toISOString();
+  return caller.keyId.startsWith('jwt:')
+    ? new GatewayError('token_expired', `The bearer token expired at ${at}; connect again with a fresh one.`)
+    : new GatewayError('key_expired', `API key ${caller.keyId} (this secret) stopped working at ${at}.`);
 }

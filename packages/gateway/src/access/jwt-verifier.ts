@@ -68,7 +68,8 @@ export class JwtVerifier {
     if (typeof user !== 'string' || user.length === 0 || user.length > MAX_USER_ID_LENGTH) {
       throw new GatewayError('token_claims_invalid', `The bearer token has no usable "${this.config.userClaim}" claim (a string of 1-${MAX_USER_ID_LENGTH} characters).`);
     }
-    return { keyId: `jwt:${user}`, userId: user };
+    // `exp` is required above; the token works until it has passed by more than the allowed skew.
+    return { keyId: `jwt:${user}`, userId: user, expiresAt: ((payload.exp as number) + this.config.clockSkewSeconds) * 1000 };
   }
 }
 

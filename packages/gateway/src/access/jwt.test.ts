@@ -103,6 +103,20 @@ describe('JWT bearer tokens', () => {
     socket.close();
   });
 
+  test('a WebSocket closes with 4401 token_expired when its JWT expires, after the request it is running', async () => {
+    // Past its exp by 28 s of the 30 s skew: the token works for 1-2 s more.
+    const exp = now() - 28;
+    const socket = await TestSocket.open(`${harness.wsUrl}/v1/ws/chat`, { authorization: `Bearer ${await signJwt(valid({ exp }), ec)}` });
+    let closedAt: number | undefined;
+    void socket.closed.then(() => (closedAt = Date.now()));
+    socket.send({ message: 'a long reply', request_id: 'long', simulate: { ttft_ms: 0, tokens_per_second: 10, output_tokens: 40 } });
+    const frames = await socket.request('long');
+    assert.equal(frames.at(-1)!.event, 'done', 'the running request is not cut');
+    assert.equal(closedAt, undefined, 'the socket stays open until the request ends');
+    assert.deepEqual(await socket.closed, { code: 4401, reason: 'token_expired' });
+    assert.ok(closedAt! >= (exp + 30) * 1000, 'not before the token expired');
+  });
+
   test('no JWT, key or ticket ever reaches the logs', async () => {
     const raw = harness.rawLogs();
     assert.ok(!/eyJ[\w-]+\.eyJ/.test(raw), 'no JWT in the logs');

@@ -36,7 +36,6 @@ const CACHE_LIMIT = 10_000;
  */
 export class KeyManager {
   private readonly cache = new Map<string, CacheEntry>();
-  private readonly byId = new Map<string, { key: ApiKey; until: number }>();
   private readonly now: () => number;
 
   constructor(private readonly options: KeyManagerOptions) {
@@ -106,8 +105,22 @@ export class KeyManager {
    * The caller a secret stands for, undefined when no managed key has it; throws `key_revoked` or
    * `key_expired` for a key that exists but no longer works, `dependency_unavailable` when the store is down.
    */
-  async verify(secret: string): Promise<Caller | undefined> {
-    const hash = hashSecret(secret);
+  verify(secret: string): Promise<Caller | undefined> {
+    return this.verifyHash(hashSecret(secret));
+  }
+
+  /**
+   * Throws `key_revoked` or `key_expired` when the secret a caller was verified with (a WebSocket's, at
+   * its upgrade) has stopped working since: the key revoked, deleted or expired, or the secret rotated
+   * out. Cached like `verify`.
+   */
+  async recheck(caller: Caller): Promise<void> {
+    if (caller.secretHash === undefined) return;
+    const current = await this.verifyHash(caller.secretHash);
+    if (current?.keyId !== caller.keyId) throw new GatewayError('key_revoked', `API key ${caller.keyId} no longer exists.`);
+  }
+
+  private async verifyHash(hash: string): Promise<Caller | undefined> {
     const now = this.now();
     let entry = this.cache.get(hash);
     if (!entry || entry.until <= now) {
@@ -134,37 +147,13 @@ export class KeyManager {
     if (secretExpiresAt !== null && secretExpiresAt <= nowIso) {
       throw new GatewayError('key_expired', `This secret of API key ${key.id} was rotated out at ${secretExpiresAt}; use the new secret.`);
     }
-    return { keyId: key.id, allowedModels: key.allowedModels, limits: key.limits, budget: key.budget };
-  }
-
-  /**
-   * Throws `key_revoked` or `key_expired` when a managed key verified earlier (a WebSocket's, at its
-   * upgrade) has stopped working since; cached like `verify`.
-   */
-  async assertActive(id: string): Promise<void> {
-    const now = this.now();
-    let entry = this.byId.get(id);
-    if (!entry || entry.until <= now) {
-      let key;
-      try {
-        key = await this.options.store.get(id);
-      } catch (error) {
-        throw new GatewayError('dependency_unavailable', 'The key store is unavailable; retry shortly.', { cause: error });
-      }
-      if (!key) throw new GatewayError('key_revoked', `API key ${id} no longer exists.`);
-      entry = { key, until: now + this.options.cacheSeconds * 1000 };
-      if (this.options.cacheSeconds > 0) {
-        if (this.byId.size >= CACHE_LIMIT) this.byId.delete(this.byId.keys().next().value!);
-        this.byId.set(id, entry);
-      }
-    }
-    const nowIso = new Date(now).toISOString();
-    if (entry.key.revokedAt !== null) throw new GatewayError('key_revoked', `API key ${id} was revoked at ${entry.key.revokedAt}.`);
-    if (entry.key.expiresAt !== null && entry.key.expiresAt <= nowIso) throw new GatewayError('key_expired', `API key ${id} expired at ${entry.key.expiresAt}.`);
+    const caller: Caller = { keyId: key.id, allowedModels: key.allowedModels, limits: key.limits, budget: key.budget, secretHash: hash };
+    const ends = [key.expiresAt, secretExpiresAt].filter((at): at is string => at !== null).map((at) => Date.parse(at));
+    if (ends.length > 0) caller.expiresAt = Math.min(...ends);
+    return caller;
   }
 
   private forget(id: string): void {
-    this.byId.delete(id);
     for (const [hash, entry] of this.cache) if (entry.key.id === id) this.cache.delete(hash);
   }
 }

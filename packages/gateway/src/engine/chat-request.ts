@@ -18,6 +18,13 @@ export interface Caller {
   /** Its own limits, over the defaults. */
   limits?: KeyLimits;
   budget?: KeyBudget | null;
+  /** When the credential stops working, as known when it was checked (epoch ms): a JWT's `exp`, a key's expiry. */
+  expiresAt?: number;
+  /**
+   * A managed key's secret as the key store indexes it (SHA-256), so that a long-lived WebSocket can
+   * check again that the secret still works (not rotated out, key not revoked). Never the secret itself.
+   */
+  secretHash?: string;
 }
 
 /** A chat request as the engine sees it, whichever transport it came over. */

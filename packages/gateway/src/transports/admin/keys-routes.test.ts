@@ -66,7 +66,7 @@ describe('admin API: /v1/admin/keys', () => {
     assert.ok((await admin('GET', '/v1/admin/keys?include_revoked=true')).json().keys.some((item: { id: string }) => item.id === key.id));
   });
 
-  test('a WebSocket opened before a revocation starts no new request after it', async () => {
+  test('a WebSocket opened before a revocation starts no new request after it, and closes with 4401', async () => {
     const { key, secret } = await create();
     const socket = await TestSocket.open(`${harness.wsUrl}/v1/ws/chat`, { 'x-api-key': secret });
     socket.send({ message: 'before', request_id: 'before', simulate: fast });
@@ -75,7 +75,28 @@ describe('admin API: /v1/admin/keys', () => {
     socket.send({ message: 'after', request_id: 'after', simulate: fast });
     const [refused] = await socket.request('after');
     assert.deepEqual([refused!.event, refused!.code], ['error', 'key_revoked']);
-    socket.close();
+    assert.deepEqual(await socket.closed, { code: 4401, reason: 'key_revoked' });
+  });
+
+  test('a WebSocket whose secret is rotated out starts no new request, and closes with 4401 key_expired', async () => {
+    const { key, secret } = await create();
+    const socket = await TestSocket.open(`${harness.wsUrl}/v1/ws/chat`, { 'x-api-key': secret });
+    socket.send({ message: 'before', request_id: 'before', simulate: fast });
+    assert.equal((await socket.request('before')).at(-1)!.event, 'done');
+    await admin('POST', `/v1/admin/keys/${key.id}/rotate`, { overlap_seconds: 0 });
+    socket.send({ message: 'after', request_id: 'after', simulate: fast });
+    const [refused] = await socket.request('after');
+    assert.deepEqual([refused!.event, refused!.code], ['error', 'key_expired']);
+    assert.match(String(refused!.message), /rotated out/);
+    assert.deepEqual(await socket.closed, { code: 4401, reason: 'key_expired' });
+  });
+
+  test('a WebSocket on a key that reaches its expires_at is closed with 4401 key_expired then', async () => {
+    const expiresAt = Date.now() + 1500;
+    const { secret } = await create({ expires_at: new Date(expiresAt).toISOString() });
+    const socket = await TestSocket.open(`${harness.wsUrl}/v1/ws/chat`, { 'x-api-key': secret });
+    assert.deepEqual(await socket.closed, { code: 4401, reason: 'key_expired' });
+    assert.ok(Date.now() >= expiresAt, 'not before the key expired');
   });
 
   test('rotation: the new secret works, the old one keeps working for the overlap, then is key_expired', async () => {

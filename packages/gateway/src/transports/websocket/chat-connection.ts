@@ -27,6 +27,14 @@ export interface ChatConnectionOptions {
 
 /** Close code 1001 (going away): the server is shutting down; reconnect, ideally elsewhere. */
 export const CLOSE_GOING_AWAY = 1001;
+/**
+ * Close code 4401: the credential the socket was opened with no longer works (expired, revoked, rotated
+ * out); the reason is the error code. Reconnect with a fresh one.
+ */
+export const CLOSE_CREDENTIAL_ENDED = 4401;
+/** The longest delay a Node.js timer takes; a credential that lasts longer is checked per request only. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+const CREDENTIAL_ENDED = new Set(['token_expired', 'key_expired', 'key_revoked']);
 
 /**
  * One client WebSocket: many concurrent requests, each tagged with its `request_id` and a per-request
@@ -36,6 +44,9 @@ export class ChatConnection {
   readonly id = randomUUID();
   private readonly requests = new Map<string, AbortController>();
   private readonly heartbeat: NodeJS.Timeout;
+  private readonly expiry: NodeJS.Timeout | undefined;
+  /** Set when the socket's credential stopped working: the error code, and the close reason. */
+  private credentialEnded: string | undefined;
   private peerAlive = true;
 
   constructor(
@@ -48,6 +59,12 @@ export class ChatConnection {
     socket.on('error', (error) => options.logger.debug({ err: error, connection: this.id }, 'websocket error'));
     this.heartbeat = setInterval(() => this.beat(), options.heartbeatIntervalMs);
     this.heartbeat.unref();
+    const { expiresAt } = options.caller;
+    if (expiresAt !== undefined && expiresAt - Date.now() < MAX_TIMER_MS) {
+      const code = options.caller.keyId.startsWith('jwt:') ? 'token_expired' : 'key_expired';
+      this.expiry = setTimeout(() => this.endCredential(code), Math.max(0, expiresAt - Date.now()));
+      this.expiry.unref();
+    }
     const connected: ServerFrame = { event: 'connected', connection_id: this.id, heartbeat_interval_ms: options.heartbeatIntervalMs };
     if (options.boundSessionId !== undefined) connected.session_id = options.boundSessionId;
     this.send(connected);
@@ -73,8 +90,25 @@ export class ChatConnection {
     if (this.socket.readyState === WebSocket.OPEN) this.socket.ping();
   }
 
+  /**
+   * The credential has stopped working (its expiry passed, or admission refused it): requests sent from
+   * now on are refused (by admission), and the socket closes with 4401 once the requests it is running
+   * have ended, so that the client reconnects with a fresh token, key or ticket.
+   */
+  private endCredential(code: string): void {
+    this.credentialEnded ??= code;
+    this.closeIfCredentialEnded();
+  }
+
+  private closeIfCredentialEnded(): void {
+    if (this.credentialEnded !== undefined && this.requests.size === 0 && this.socket.readyState === WebSocket.OPEN) {
+      this.socket.close(CLOSE_CREDENTIAL_ENDED, this.credentialEnded);
+    }
+  }
+
   private closed(): void {
     clearInterval(this.heartbeat);
+    clearTimeout(this.expiry);
     for (const controller of this.requests.values()) controller.abort(new GatewayError('cancelled', 'The client went away.'));
   }
 
@@ -116,7 +150,10 @@ export class ChatConnection {
       const controller = new AbortController();
       this.requests.set(requestId, controller);
       const body = boundSessionId === undefined ? message.frame : { ...message.frame, session_id: boundSessionId };
-      void this.run(requestId, body, controller).finally(() => this.requests.delete(requestId));
+      void this.run(requestId, body, controller).finally(() => {
+        this.requests.delete(requestId);
+        this.closeIfCredentialEnded();
+      });
     }
   }
 
@@ -136,6 +173,7 @@ export class ChatConnection {
     } catch (error) {
       const gatewayError = toGatewayError(error);
       if (gatewayError.code === 'internal_error') this.options.logger.error({ err: error, requestId }, 'websocket request failed');
+      if (CREDENTIAL_ENDED.has(gatewayError.code)) this.credentialEnded ??= gatewayError.code;
       this.sendError(gatewayError, requestId);
     }
   }
