@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { ChatStream, ConnectionStateChange } from '../index.js';
+import { signJwt } from '../../../gateway/src/test-support/jwks-server.js';
 import { startTcpProxy } from '../test-support/tcp-proxy.js';
 import { startClientTestGateway } from '../test-support/test-gateway.js';
 import { waitFor } from '../test-support/wait-for.js';
@@ -45,6 +46,31 @@ test('after a gateway shuts down (1001) the connection reopens on the URL the pr
   const afterwards = await connection.stream({ message: 'On the second gateway' }).result;
   assert.equal(afterwards.status, 'complete');
   assert.notEqual(connection.connectionId, firstConnectionId);
+});
+
+test('when its JWT expires (4401) the connection reopens with the fresh token the apiKey function gives', { timeout: 15_000 }, async (t) => {
+  const secret = new TextEncoder().encode('a-test-secret-of-at-least-32-bytes-long');
+  const gateway = await startClientTestGateway({ JWT_SECRET: Buffer.from(secret).toString(), JWT_CLOCK_SKEW_SECONDS: '0' });
+  t.after(() => gateway.close());
+  const seconds = () => Math.floor(Date.now() / 1000);
+  const expiries: number[] = [];
+  // The first token lasts 2-3 s, the ones after an hour: as an app that refreshes its token would do.
+  const apiKey = () => {
+    const exp = seconds() + (expiries.length === 0 ? 3 : 3600);
+    expiries.push(exp);
+    return signJwt({ sub: 'user-7', exp }, secret);
+  };
+  const connection = gateway.client({ apiKey }).connect();
+  assert.equal((await connection.stream({ message: 'With the first token' }).result).status, 'complete');
+  const closed = waitFor(connection, 'close');
+  const reopened = waitFor(connection, 'state', (change) => change.state === 'open');
+
+  const close = await closed;
+  assert.deepEqual([close.code, close.reason, close.willReconnect], [4401, 'token_expired', true]);
+  assert.ok(Date.now() >= expiries[0]! * 1000, 'not before the token expired');
+  await reopened;
+  assert.equal((await connection.stream({ message: 'With a fresh token' }).result).status, 'complete');
+  assert.ok(expiries.length >= 2, 'the reconnect asked for a new token');
 });
 
 test('requests in flight when the server drops the socket fail with a retryable connection_lost', { timeout: 15_000 }, async (t) => {
