@@ -6,17 +6,6 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core';
 /** Debian's `chromium` package; `.ci/run` installs it. Playwright's own browser downloads are never used. */
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
-/**
- * Why the browser tests cannot run here, or undefined when they can. Outside CI a missing Chromium
- * skips them (`apt-get install chromium`); in CI it fails them, so that a broken install is seen.
- */
-export function browserMissing(): string | undefined {
-  if (existsSync(CHROMIUM)) return undefined;
-  const reason = `no Chromium at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH)`;
-  if (process.env.CI) throw new Error(reason);
-  return reason;
-}
-
 export interface BrowserSession {
   context: BrowserContext;
   page: Page;
@@ -27,6 +16,7 @@ export interface BrowserSession {
 
 /** Headless Chromium with a fresh profile (removed on close) and one page at 1280 x 800. */
 export async function openBrowser(): Promise<BrowserSession> {
+  if (!existsSync(CHROMIUM)) throw new Error(`No Chromium at ${CHROMIUM}: install it with "apt-get install -y chromium" (.ci/run does), or set CHROMIUM_PATH.`);
   const profile = mkdtempSync(path.join(tmpdir(), 'streamgate-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,

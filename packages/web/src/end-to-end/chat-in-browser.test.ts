@@ -3,12 +3,10 @@ import { after, before, describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
 import type { TestGateway } from '../../../gateway/src/test-support/start-gateway.js';
 import { startAppGateway } from './app-gateway.js';
-import { browserMissing, openBrowser, screenshotPath, type BrowserSession } from './browser.js';
+import { openBrowser, screenshotPath, type BrowserSession } from './browser.js';
 import { chooseTransport, send, setSimulator } from './page-actions.js';
 
-const skip = browserMissing();
-
-describe('the web app in Chromium, served by a real gateway', { skip, timeout: 120_000 }, () => {
+describe('the web app in Chromium, served by a real gateway', { timeout: 120_000 }, () => {
   let gateway: TestGateway;
   let session: BrowserSession;
   let page: Page;

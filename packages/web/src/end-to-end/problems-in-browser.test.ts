@@ -2,12 +2,10 @@ import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, test } from 'node:test';
 import type { TestGateway } from '../../../gateway/src/test-support/start-gateway.js';
 import { startAppGateway } from './app-gateway.js';
-import { browserMissing, openBrowser, screenshotPath, type BrowserSession } from './browser.js';
+import { openBrowser, screenshotPath, type BrowserSession } from './browser.js';
 import { chooseTransport, send, setSimulator } from './page-actions.js';
 
-const skip = browserMissing();
-
-describe('what the web app shows when things go wrong, in Chromium', { skip, timeout: 120_000 }, () => {
+describe('what the web app shows when things go wrong, in Chromium', { timeout: 120_000 }, () => {
   let session: BrowserSession;
   const gateways: TestGateway[] = [];
   const start = async (environment: Record<string, string> = {}) => {
