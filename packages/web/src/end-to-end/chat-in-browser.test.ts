@@ -4,7 +4,7 @@ import type { Page } from 'playwright-core';
 import type { TestGateway } from '../../../gateway/src/test-support/start-gateway.js';
 import { startAppGateway } from './app-gateway.js';
 import { openBrowser, screenshotPath, type BrowserSession } from './browser.js';
-import { chooseTransport, send, setSimulator } from './page-actions.js';
+import { chooseTransport, recordStreamingText, send, setSimulator } from './page-actions.js';
 
 describe('the web app in Chromium, served by a real gateway', { timeout: 120_000 }, () => {
   let gateway: TestGateway;
@@ -45,16 +45,20 @@ describe('the web app in Chromium, served by a real gateway', { timeout: 120_000
       await setSimulator(page, { tokensPerSecond: '60', outputTokens: '40' });
       const replies = page.locator('.message-assistant');
       const before = await replies.count();
+      const streamed = await recordStreamingText(page);
       await send(page, `Hello over ${label}, with **Markdown** please`);
       const reply = replies.nth(before);
-      if (transport !== 'rest') {
-        // Part of the text is on screen while the rest is still on its way.
-        await reply.and(page.locator('[data-status="streaming"]')).waitFor();
-        const partial = await reply.locator('.markdown').innerText();
-        assert.ok(partial.length > 0);
-      }
       await reply.and(page.locator('[data-status="complete"]')).waitFor();
-      assert.match(await reply.locator('.markdown').innerText(), new RegExp(`Hello over ${label}`));
+      const text = await reply.locator('.markdown').innerText();
+      assert.match(text, new RegExp(`Hello over ${label}`));
+      const partials = await streamed();
+      if (transport !== 'rest') {
+        // Part of the text was on screen while the rest was still on its way, and it grew.
+        assert.ok(partials.length >= 2, `${partials.length} renders while streaming`);
+        assert.ok(partials[0]!.length < text.length, 'the first text shown was part of the reply');
+      } else {
+        assert.deepEqual(partials, [], 'REST shows the reply whole');
+      }
       assert.equal(await reply.locator('[data-metric="transport"]').innerText(), label);
       assert.match(await reply.locator('[data-metric="ttft"]').innerText(), /^first token \d/);
       assert.match(await reply.locator('[data-metric="total"]').innerText(), /^total \d/);

@@ -18,3 +18,29 @@ export async function setSimulator(page: Page, values: Record<string, string>, s
 export async function chooseTransport(page: Page, label: 'WebSocket' | 'SSE' | 'REST'): Promise<void> {
   await page.locator('.transport-picker label', { hasText: new RegExp(`^${label}$`) }).click();
 }
+
+type StreamingRecord = { seen: string[]; observer: MutationObserver };
+
+/**
+ * Records, from now on, each text an assistant reply shows while its status is `streaming`. A
+ * MutationObserver sees every render; polling from the test can miss a short stream altogether on a
+ * busy machine. The returned function stops recording and gives the texts in order.
+ */
+export async function recordStreamingText(page: Page): Promise<() => Promise<string[]>> {
+  await page.evaluate(() => {
+    const seen: string[] = [];
+    const observer = new MutationObserver(() => {
+      for (const node of document.querySelectorAll<HTMLElement>('.message-assistant[data-status="streaming"] .markdown')) {
+        if (node.innerText.length > 0 && seen.at(-1) !== node.innerText) seen.push(node.innerText);
+      }
+    });
+    observer.observe(document.body, { subtree: true, childList: true, characterData: true, attributes: true });
+    (globalThis as unknown as { streamingRecord: StreamingRecord }).streamingRecord = { seen, observer };
+  });
+  return () =>
+    page.evaluate(() => {
+      const { seen, observer } = (globalThis as unknown as { streamingRecord: StreamingRecord }).streamingRecord;
+      observer.disconnect();
+      return seen;
+    });
+}
