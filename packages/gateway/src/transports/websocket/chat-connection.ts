@@ -4,6 +4,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import WebSocket from 'ws';
 import type { ChatEngine } from '../../engine/chat-engine.js';
 import type { Caller } from '../../engine/chat-request.js';
+import { credentialExpired } from '../../access/access-admission.js';
 import type { RateLimiter } from '../../access/rate-limit/rate-limiter.js';
 import { rateLimited } from '../../access/rate-limit/rate-limiter.js';
 import { GatewayError, toGatewayError } from '../../errors.js';
@@ -61,8 +62,7 @@ export class ChatConnection {
     this.heartbeat.unref();
     const { expiresAt } = options.caller;
     if (expiresAt !== undefined && expiresAt - Date.now() < MAX_TIMER_MS) {
-      const code = options.caller.keyId.startsWith('jwt:') ? 'token_expired' : 'key_expired';
-      this.expiry = setTimeout(() => this.endCredential(code), Math.max(0, expiresAt - Date.now()));
+      this.expiry = setTimeout(() => this.endCredential(credentialExpired(options.caller).code), Math.max(0, expiresAt - Date.now()));
       this.expiry.unref();
     }
     const connected: ServerFrame = { event: 'connected', connection_id: this.id, heartbeat_interval_ms: options.heartbeatIntervalMs };
