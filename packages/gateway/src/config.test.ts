@@ -27,7 +27,24 @@ test('every bad variable is named in one error', () => {
       assert.equal(error.problems.length, 3);
       assert.match(error.message, /PORT must be an integer from 0 to 65535, got "70000"/);
       assert.match(error.message, /HEARTBEAT_INTERVAL_MS must be an integer/);
-      assert.match(error.message, /SESSION_STORE must be "sqlite" or "memory"/);
+      assert.match(error.message, /SESSION_STORE must be "sqlite", "memory" or "redis"/);
+      return true;
+    },
+  );
+});
+
+test('sessions go to Redis when REDIS_URL is set and SESSION_STORE is not; SESSION_STORE still decides', () => {
+  assert.equal(loadConfig({ REDIS_URL: 'redis://cache:6379' }).sessionStore, 'redis');
+  assert.equal(loadConfig({ REDIS_URL: 'redis://cache:6379', SESSION_STORE: 'sqlite' }).sessionStore, 'sqlite');
+  assert.equal(loadConfig({ SESSION_STORE: 'memory' }).sessionStore, 'memory');
+});
+
+test('SESSION_STORE=redis without REDIS_URL is an error naming both, reported with the other combinations', () => {
+  assert.throws(
+    () => loadConfig({ SESSION_STORE: 'redis', KEY_STORE: 'postgres' }),
+    (error: unknown) => {
+      assert.ok(error instanceof ConfigError);
+      assert.deepEqual(error.problems, ['SESSION_STORE: "redis" needs REDIS_URL', 'KEY_STORE: "postgres" needs DATABASE_URL']);
       return true;
     },
   );

@@ -18,10 +18,7 @@ const environmentSchema = z.object({
     .optional()
     .default('info'),
   DATA_DIR: z.string().optional().transform((value) => path.resolve(value?.trim() || 'data')),
-  SESSION_STORE: z
-    .enum(['sqlite', 'memory'], { message: 'SESSION_STORE must be "sqlite" or "memory"' })
-    .optional()
-    .default('sqlite'),
+  SESSION_STORE: z.enum(['sqlite', 'memory', 'redis'], { message: 'SESSION_STORE must be "sqlite", "memory" or "redis"' }).optional(),
   SESSION_HISTORY_TURNS: integer('SESSION_HISTORY_TURNS', 50, 0, 10_000),
   SESSION_TTL_SECONDS: integer('SESSION_TTL_SECONDS', 7 * 24 * 3600, 60, 10 * 365 * 24 * 3600),
   MEMORY_SESSION_LIMIT: integer('MEMORY_SESSION_LIMIT', 10_000, 1, 10_000_000),
@@ -44,7 +41,8 @@ export interface GatewayConfig {
   apiKeys: string[];
   logLevel: string;
   dataDirectory: string;
-  sessionStore: 'sqlite' | 'memory';
+  /** `redis` when `REDIS_URL` is set and `SESSION_STORE` is not, else `sqlite`. */
+  sessionStore: 'sqlite' | 'memory' | 'redis';
   /** How many earlier turns of a session are sent to the model as context. */
   sessionHistoryTurns: number;
   sessionTtlSeconds: number;
@@ -79,13 +77,24 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Gatewa
     ]);
   }
   const value = result.data;
+  // Several instances behind a load balancer share Redis: their sessions belong there too.
+  const sessionStore = value.SESSION_STORE ?? (value.REDIS_URL ? 'redis' : 'sqlite');
+  const problems = sessionStore === 'redis' && !value.REDIS_URL ? ['SESSION_STORE: "redis" needs REDIS_URL'] : [];
+  let access: AccessConfig | undefined;
+  try {
+    access = toAccessConfig(value);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    problems.push(...error.problems);
+  }
+  if (!access || problems.length > 0) throw new ConfigError(problems);
   return {
     host: value.HOST,
     port: value.PORT,
     apiKeys: value.API_KEYS,
     logLevel: value.LOG_LEVEL,
     dataDirectory: value.DATA_DIR,
-    sessionStore: value.SESSION_STORE,
+    sessionStore,
     sessionHistoryTurns: value.SESSION_HISTORY_TURNS,
     sessionTtlSeconds: value.SESSION_TTL_SECONDS,
     memorySessionLimit: value.MEMORY_SESSION_LIMIT,
@@ -98,6 +107,6 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Gatewa
     simulator: { ttftMs: value.SIMULATOR_TTFT_MS, tokensPerSecond: value.SIMULATOR_TOKENS_PER_SECOND },
     webAppDirectory: value.WEB_APP_DIR,
     upstreams: upstreams.value!,
-    access: toAccessConfig(value),
+    access,
   };
 }

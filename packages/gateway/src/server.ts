@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import path from 'node:path';
 import type { DestinationStream } from 'pino';
 import fastifyCors from '@fastify/cors';
 import fastifySwagger from '@fastify/swagger';
@@ -21,10 +20,9 @@ import { buildModels } from './routing/build-models.js';
 import { MediaModels } from './routing/media-models.js';
 import { ModelRegistry, type ModelEntry } from './routing/model-registry.js';
 import { ProviderDirectory } from './routing/provider-directory.js';
-import { MemorySessionStore } from './stores/memory-session-store.js';
+import { openSessionStore, sessionReadiness } from './stores/configured-session-store.js';
 import type { KeyStore } from './stores/keys/key-store.js';
 import type { SessionStore } from './stores/session-store.js';
-import { SqliteSessionStore } from './stores/sqlite-session-store.js';
 import { registerBedrockRoutes } from './transports/bedrock/bedrock-routes.js';
 import type { UsageStore } from './stores/usage/usage-store.js';
 import { registerKeyRoutes } from './transports/admin/keys-routes.js';
@@ -100,16 +98,12 @@ export async function buildGateway(config: GatewayConfig, overrides: GatewayOver
     trustProxy: config.access.trustProxy,
   });
 
-  const sessions =
-    overrides.sessions ??
-    (config.sessionStore === 'sqlite'
-      ? new SqliteSessionStore({ file: path.join(config.dataDirectory, 'streamgate.db'), ttlSeconds: config.sessionTtlSeconds })
-      : new MemorySessionStore({ maxSessions: config.memorySessionLimit, ttlSeconds: config.sessionTtlSeconds }));
   const access = await createAccessServices(config, app.log, {
     ...(overrides.keyStore ? { keyStore: overrides.keyStore } : {}),
     ...(overrides.usageStore ? { usageStore: overrides.usageStore } : {}),
     ...(overrides.usage ? { usage: overrides.usage } : {}),
   });
+  const sessions = overrides.sessions ?? openSessionStore(config, access.redis);
   const { usage, developmentKey } = access;
   const built = overrides.models
     ? undefined
@@ -134,6 +128,7 @@ export async function buildGateway(config: GatewayConfig, overrides: GatewayOver
     historyTurns: config.sessionHistoryTurns,
     admission: access.admission,
     onInternalError: (error, requestId) => app.log.error({ err: error, requestId }, 'stream failed inside the gateway'),
+    onTurnsNotKept: (error, requestId, sessionId) => app.log.warn({ err: error, requestId, sessionId }, "the session store failed: this request's turns were not kept"),
   });
   const connections = new Set<ChatConnection>();
   const routes = new RouteTable();
@@ -194,7 +189,8 @@ export async function buildGateway(config: GatewayConfig, overrides: GatewayOver
   app.get('/openapi.json', { config: { public: true }, schema: { hide: true } }, async function openapi() {
     return app.swagger();
   });
-  registerHealthRoutes(app, engine, sessions, providerDirectory, access.readiness);
+  const sessionKind = overrides.sessions ? undefined : config.sessionStore;
+  registerHealthRoutes(app, engine, providerDirectory, async () => ({ sessions: await sessionReadiness(sessions, sessionKind), ...(await access.readiness()) }));
   registerChatRoute(app, engine);
   registerChatStreamRoute(app, engine, config.heartbeatIntervalMs);
   registerSessionRoutes(app, sessions);

@@ -49,6 +49,8 @@ export interface AccessServices {
   usage: UsageSink;
   /** The batching writer, when it is the sink. */
   usageWriter?: UsageWriter;
+  /** The one Redis connection (with `REDIS_URL`), for other shared state to use too; `close()` ends it. */
+  redis?: Redis;
   /** The random key made at start-up when nothing else could authenticate anyone. */
   developmentKey?: string;
   /** Each dependency's state, for `/ready`. */
@@ -87,7 +89,8 @@ export async function createAccessServices(config: GatewayConfig, logger: Fastif
   if (access.redisUrl) {
     redis = new Redis(access.redisUrl, {
       lazyConnect: true,
-      // Fail fast while disconnected (the local limiter takes over) instead of queueing behind a dead link.
+      // Fail fast while disconnected (the local limiter takes over, a session request gets a 503) instead of
+      // queueing behind a dead link.
       enableOfflineQueue: false,
       maxRetriesPerRequest: 0,
       commandTimeout: 1_000,
@@ -190,6 +193,7 @@ export async function createAccessServices(config: GatewayConfig, logger: Fastif
     usageStore,
     usage,
     ...(usageWriter ? { usageWriter } : {}),
+    ...(redis ? { redis } : {}),
     ...(developmentKey ? { developmentKey } : {}),
     readiness,
     close,

@@ -17,6 +17,11 @@ export interface ChatEngineOptions {
   historyTurns: number;
   /** Told about failures that are the gateway's own fault (`internal_error`). */
   onInternalError?: (error: unknown, requestId: string) => void;
+  /**
+   * Told when the session store failed to keep a request's turns. A completed request that named its
+   * session then ends with an `error` event instead of `done`; one that named none is not failed for it.
+   */
+  onTurnsNotKept?: (error: unknown, requestId: string, sessionId: string) => void;
   /** Allowed models, budgets, token and concurrency limits; absent: every request is admitted. */
   admission?: Admission;
 }
@@ -86,8 +91,9 @@ export class ChatEngine {
     if (request.sessionId !== undefined && !(await this.options.sessions.isWritable(sessionId, ownerId))) {
       throw new GatewayError('session_not_found', `No session "${sessionId}" belongs to this key.`);
     }
+    // A new session has no history: a request naming none does not need the store to be up.
     const history: ChatMessage[] =
-      request.history ?? (await this.options.sessions.recentTurns(sessionId, ownerId, this.options.historyTurns));
+      request.history ?? (request.sessionId === undefined ? [] : await this.options.sessions.recentTurns(sessionId, ownerId, this.options.historyTurns));
     // Last, so that nothing can fail between taking a grant (a concurrency slot) and the stream that returns it.
     const grant = await this.options.admission?.admit(request, resolved);
     const events = this.run(request, signal, resolved, sessionId, history, admittedAt, grant);
@@ -129,10 +135,11 @@ export class ChatEngine {
     const usageSoFar = (): Usage =>
       finish?.usage ?? { inputTokens: estimateTokens(messages.map((message) => message.content).join('\n')), outputTokens: chunks.length };
     let settled = false;
-    const settle = async (): Promise<void> => {
-      if (settled) return;
+    // Resolves to the error that kept the turns out of a session the caller named, if one did.
+    const settle = async (): Promise<GatewayError | undefined> => {
+      if (settled) return undefined;
       settled = true;
-      await this.finish(request, resolved, sessionId, grant, {
+      return this.finish(request, resolved, sessionId, grant, {
         billed,
         usage: usageSoFar(),
         upstreamLatencyMs: finish?.upstreamLatencyMs,
@@ -186,7 +193,11 @@ export class ChatEngine {
       outcome = 'completed';
       const usage = usageSoFar();
       const totalMs = performance.now() - admittedAt;
-      await settle();
+      const unkept = await settle();
+      if (unkept) {
+        yield errorEvent(unkept);
+        return;
+      }
       yield {
         type: 'done',
         stopReason: finish?.stopReason ?? 'end_turn',
@@ -224,7 +235,8 @@ export class ChatEngine {
     }
   }
 
-  private async finish(request: ChatRequest, resolved: ResolvedModel, sessionId: string, grant: AdmissionGrant | undefined, ending: Ending): Promise<void> {
+  /** Records usage and keeps the turns; resolves to the error that kept them out of a session the caller named. */
+  private async finish(request: ChatRequest, resolved: ResolvedModel, sessionId: string, grant: AdmissionGrant | undefined, ending: Ending): Promise<GatewayError | undefined> {
     const { billed, usage, ttftMs, outcome, failure, startedAt } = ending;
     const now = new Date().toISOString();
     const record: UsageRecord = {
@@ -247,12 +259,20 @@ export class ChatEngine {
     };
     this.options.usage.record(record);
     grant?.finish(record);
-    if (request.keepTurns === false) return;
+    if (request.keepTurns === false) return undefined;
     const status: SessionTurn['status'] = outcome === 'completed' ? 'complete' : outcome === 'cancelled' ? 'cancelled' : 'failed';
-    await this.options.sessions.append(sessionId, request.caller.keyId, [
-      { role: 'user', content: request.message, createdAt: startedAt, requestId: request.requestId, status: 'complete' },
-      { role: 'assistant', content: ending.reply, createdAt: now, requestId: request.requestId, status, model: resolved.id },
-    ]);
+    try {
+      await this.options.sessions.append(sessionId, request.caller.keyId, [
+        { role: 'user', content: request.message, createdAt: startedAt, requestId: request.requestId, status: 'complete' },
+        { role: 'assistant', content: ending.reply, createdAt: now, requestId: request.requestId, status, model: resolved.id },
+      ]);
+    } catch (error) {
+      this.options.onTurnsNotKept?.(error, request.requestId, sessionId);
+      // A caller that named its session must learn that its history lacks this turn (an `error` event
+      // instead of `done`); one that named none asked for no history, and its reply stands.
+      if (request.sessionId !== undefined) return toGatewayError(error);
+    }
+    return undefined;
   }
 
   /**

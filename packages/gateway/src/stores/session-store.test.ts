@@ -3,12 +3,15 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, describe, test } from 'node:test';
+import { redisFixture } from '../test-support/redis-server.js';
 import { MemorySessionStore } from './memory-session-store.js';
+import { RedisSessionStore } from './redis-session-store.js';
 import type { SessionStore, SessionTurn } from './session-store.js';
 import { SqliteSessionStore } from './sqlite-session-store.js';
 
 const directory = mkdtempSync(path.join(tmpdir(), 'streamgate-sessions-'));
 after(() => rmSync(directory, { recursive: true, force: true }));
+const redis = redisFixture();
 
 const turn = (role: SessionTurn['role'], content: string, requestId = 'r1'): SessionTurn => ({
   role,
@@ -19,9 +22,12 @@ const turn = (role: SessionTurn['role'], content: string, requestId = 'r1'): Ses
 });
 
 let files = 0;
+let namespaces = 0;
 const stores: [string, () => SessionStore][] = [
   ['memory', () => new MemorySessionStore({ maxSessions: 100, ttlSeconds: 3600 })],
   ['sqlite', () => new SqliteSessionStore({ file: path.join(directory, `contract-${files++}.db`), ttlSeconds: 3600 })],
+  // One Redis for all, as in production; each store its own keys, as each SQLite store its own file.
+  ['redis', () => new RedisSessionStore(redis.redis(), { ttlSeconds: 3600, prefix: `streamgate:session:contract-${namespaces++}:` })],
 ];
 
 for (const [name, make] of stores) {
@@ -60,6 +66,19 @@ for (const [name, make] of stores) {
       assert.deepEqual(listed.map((item) => [item.id, item.turnCount]), [['first', 3], ['second', 1]]);
       assert.equal(listed[0]!.title, 'x'.repeat(80));
       assert.deepEqual((await store.list('owner', 1)).map((item) => item.id), ['first']);
+      await store.close();
+    });
+
+    test('a created session is listed with no turns and no title until its first user message', async () => {
+      const store = make();
+      assert.equal(await store.create('new', 'owner'), true);
+      assert.deepEqual((await store.list('owner', 10)).map((item) => [item.id, item.turnCount, item.title]), [['new', 0, '']]);
+      await store.append('new', 'owner', [turn('assistant', 'Hello, how can I help?')]);
+      await store.append('new', 'owner', [turn('user', 'Plan a trip'), turn('assistant', 'Where to?')]);
+      await store.append('new', 'owner', [turn('user', 'Lisbon')]);
+      assert.deepEqual((await store.list('owner', 10)).map((item) => [item.id, item.turnCount, item.title]), [['new', 4, 'Plan a trip']]);
+      assert.deepEqual(await store.recentTurns('new', 'owner', 0), []);
+      assert.equal(await store.isWritable('never-made', 'owner'), true);
       await store.close();
     });
 

@@ -2,6 +2,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { after, before } from 'node:test';
+import { Redis } from 'ioredis';
 import { freePort, waitForLine } from './free-port.js';
 
 const REDIS_BINARY = process.env.REDIS_SERVER_BIN ?? '/usr/bin/redis-server';
@@ -58,4 +60,26 @@ export class TestRedis {
     await this.stop();
     rmSync(this.directory, { recursive: true, force: true });
   }
+}
+
+export interface RedisFixture {
+  /** The real Redis server (started before the file's tests). */
+  server(): TestRedis;
+  /** One connection to it, as a gateway holds one. */
+  redis(): Redis;
+}
+
+/** A real Redis server and a connection to it for a test file: started before its tests, closed after them. */
+export function redisFixture(): RedisFixture {
+  let server: TestRedis | undefined;
+  let redis: Redis | undefined;
+  before(async () => {
+    server = await TestRedis.start();
+    redis = new Redis(server.url);
+  });
+  after(async () => {
+    await redis?.quit();
+    await server?.close();
+  });
+  return { server: () => server!, redis: () => redis! };
 }

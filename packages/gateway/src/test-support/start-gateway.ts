@@ -21,8 +21,8 @@ export interface TestGateway {
 }
 
 /**
- * A gateway on 127.0.0.1 with an ephemeral port, in-memory sessions and captured logs.
- * `environment` takes the same variables as the real process.
+ * A gateway on 127.0.0.1 with an ephemeral port, in-memory sessions (unless `environment` names a
+ * `SESSION_STORE`) and captured logs. `environment` takes the same variables as the real process.
  */
 export async function startGateway(
   environment: Record<string, string> = {},
@@ -50,7 +50,7 @@ export async function startGateway(
     },
   });
   const gateway = await buildGateway(config, {
-    sessions: new MemorySessionStore({ maxSessions: 1000, ttlSeconds: 3600 }),
+    ...(environment.SESSION_STORE ? {} : { sessions: new MemorySessionStore({ maxSessions: 1000, ttlSeconds: 3600 }) }),
     logStream,
     ...overrides,
   });

@@ -3,7 +3,6 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { ChatEngine } from '../../engine/chat-engine.js';
 import type { ProviderDirectory } from '../../routing/provider-directory.js';
-import type { SessionStore } from '../../stores/session-store.js';
 
 const checkSchema = z.object({
   status: z.enum(['ok', 'degraded', 'error']).describe('`degraded`: serving, with a fallback'),
@@ -33,9 +32,8 @@ const readySchema = z.object({
 export function registerHealthRoutes(
   app: FastifyInstance,
   engine: ChatEngine,
-  sessions: SessionStore,
   providers: ProviderDirectory,
-  moreChecks?: () => Promise<Record<string, z.infer<typeof checkSchema>>>,
+  dependencyChecks: () => Promise<Record<string, z.infer<typeof checkSchema>>>,
 ): void {
   const typed = app.withTypeProvider<ZodTypeProvider>();
 
@@ -57,14 +55,7 @@ export function registerHealthRoutes(
       schema: { summary: 'Readiness, with each dependency', tags: ['system'], response: { 200: readySchema, 503: readySchema } },
     },
     async function ready(_request, reply) {
-      const checks: Record<string, z.infer<typeof checkSchema>> = {};
-      try {
-        await sessions.check();
-        checks.sessions = { status: 'ok' };
-      } catch (error) {
-        checks.sessions = { status: 'error', message: (error as Error).message };
-      }
-      if (moreChecks) Object.assign(checks, await moreChecks());
+      const checks = await dependencyChecks();
       const providerStates = await providers.states();
       const healthy = Object.values(checks).every((check) => check.status !== 'error');
       const status = engine.isDraining ? 'draining' : healthy ? 'ready' : 'not_ready';
