@@ -60,11 +60,16 @@ export function formatReport(report: Report): string {
   rows.push(`| resident memory after warm-up (MiB) | — | ${streamgate.memory!.idleMb.toFixed(0)} | ${portkey.memory!.idleMb.toFixed(0)} | ${ratio(streamgate.memory!.idleMb / portkey.memory!.idleMb)} | |`);
   const peak = streamgate.memory!.peakMb / portkey.memory!.peakMb;
   rows.push(`| peak resident memory (MiB) | — | ${streamgate.memory!.peakMb.toFixed(0)} | ${portkey.memory!.peakMb.toFixed(0)} | ${ratio(peak)} | ≤ 1: ${verdict(peak <= 1)} |`);
-  const errors = report.variants.map((variant) => `${variant.name}: ${variant.failures + Object.values(variant.requestsPerSecond).reduce((sum, entry) => sum + entry.errors, 0)}`).join(', ');
+  const errors = report.variants.map((variant) => `${variant.name}: ${failedRequests(variant)}`).join(', ');
   const { settings } = report;
   return [
     ...rows,
     '',
     `${report.date}, Node ${report.node}, ${report.cpus} CPUs. ${settings.rounds} rounds of A-B-C-C-B-A blocks; latency: ${settings.samplesPerBlock} streamed and ${settings.samplesPerBlock} whole requests per block, one at a time (${direct.ttft.n} samples per variant and kind); throughput: ${settings.durationMs} ms per block. Upstream reply: ${settings.tokens} tokens. StreamGate LOG_LEVEL=${settings.logLevel}. Failed requests: ${errors}.`,
   ].join('\n');
+}
+
+/** Requests of a variant that failed, in the latency and the throughput blocks together. */
+export function failedRequests(variant: VariantResult): number {
+  return variant.failures + Object.values(variant.requestsPerSecond).reduce((sum, entry) => sum + entry.errors, 0);
 }

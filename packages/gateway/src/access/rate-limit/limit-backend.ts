@@ -33,7 +33,8 @@ export const MINUTE_MS = 60_000;
 
 /** In-process counters: exact for one instance, lost on restart. Expired entries are swept as they are touched and every minute. */
 export class MemoryLimitBackend implements LimitBackend {
-  private readonly windows = new Map<string, { hits: number[]; windowMs: number }>();
+  /** Per bucket, the hits in time order; those before `first` have left the window. */
+  private readonly windows = new Map<string, { hits: number[]; first: number; windowMs: number }>();
   private readonly minutes = new Map<string, { minute: number; used: number }>();
   private readonly leases = new Map<string, Map<string, number>>();
   private readonly spend = new Map<string, { usd: number; expiresAt: number }>();
@@ -47,15 +48,20 @@ export class MemoryLimitBackend implements LimitBackend {
   async hit(bucket: string, limit: number, windowMs: number): Promise<WindowState> {
     const now = this.now();
     let entry = this.windows.get(bucket);
-    if (!entry) this.windows.set(bucket, (entry = { hits: [], windowMs }));
+    if (!entry) this.windows.set(bucket, (entry = { hits: [], first: 0, windowMs }));
     entry.windowMs = windowMs;
     const hits = entry.hits;
-    let expired = 0;
-    while (expired < hits.length && hits[expired]! <= now - windowMs) expired++;
-    if (expired > 0) hits.splice(0, expired);
-    const allowed = hits.length < limit;
+    while (entry.first < hits.length && hits[entry.first]! <= now - windowMs) entry.first++;
+    // The expired hits are dropped once they are half the log: a busy key's log holds tens of thousands
+    // of hits, and dropping the one or two that expire on every hit would move all the others each time.
+    if (entry.first * 2 >= hits.length) {
+      hits.splice(0, entry.first);
+      entry.first = 0;
+    }
+    const allowed = hits.length - entry.first < limit;
     if (allowed) hits.push(now);
-    return { allowed, count: hits.length, resetMs: hits.length > 0 ? hits[0]! + windowMs - now : windowMs };
+    const count = hits.length - entry.first;
+    return { allowed, count, resetMs: count > 0 ? hits[entry.first]! + windowMs - now : windowMs };
   }
 
   async tokens(bucket: string): Promise<{ used: number; resetMs: number }> {
@@ -116,7 +122,7 @@ export class MemoryLimitBackend implements LimitBackend {
   private sweep(): void {
     const now = this.now();
     for (const [bucket, entry] of this.windows) {
-      if (entry.hits.length === 0 || entry.hits.at(-1)! <= now - entry.windowMs) this.windows.delete(bucket);
+      if (entry.hits.length === entry.first || entry.hits.at(-1)! <= now - entry.windowMs) this.windows.delete(bucket);
     }
     const minute = Math.floor(now / MINUTE_MS);
     for (const [bucket, entry] of this.minutes) if (entry.minute < minute) this.minutes.delete(bucket);
