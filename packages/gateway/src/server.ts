@@ -223,6 +223,7 @@ export async function buildGateway(config: GatewayConfig, overrides: GatewayOver
     highWaterBytes: config.streamHighWaterBytes,
     connections,
     limiter: access.limiter,
+    recheckCaller: (caller) => access.keys.recheck(caller),
   });
   await registerWebAppRoutes(app, overrides.webAppDirectory ?? config.webAppDirectory);
   await app.ready();

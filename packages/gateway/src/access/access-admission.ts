@@ -4,7 +4,6 @@ import type { Caller, ChatRequest } from '../engine/chat-request.js';
 import { GatewayError } from '../errors.js';
 import type { ResolvedModel } from '../routing/model-registry.js';
 import type { BudgetTracker } from './budgets.js';
-import type { KeyManager } from './key-manager.js';
 import type { RateLimiter } from './rate-limit/rate-limiter.js';
 
 /**
@@ -16,15 +15,13 @@ export class AccessAdmission implements Admission {
     private readonly limiter: RateLimiter,
     private readonly budgets: BudgetTracker,
     private readonly logger: FastifyBaseLogger,
-    private readonly keys?: KeyManager,
   ) {}
 
   async admit(request: ChatRequest, model: ResolvedModel): Promise<AdmissionGrant> {
     const caller = request.caller;
-    // A WebSocket outlives the check at its upgrade: a credential that has stopped working since (a JWT
-    // or key past its expiry, a key revoked, a secret rotated out) starts nothing new.
+    // A WebSocket outlives the check at its upgrade: a JWT or key past its expiry starts nothing new
+    // (the socket also re-checks a managed key with the key store before each request).
     if (caller.expiresAt !== undefined && caller.expiresAt <= Date.now()) throw credentialExpired(caller);
-    if (this.keys) await this.keys.recheck(caller);
     const allowed = caller.allowedModels;
     if (allowed && !allowed.includes(model.id) && !(request.model !== undefined && allowed.includes(request.model))) {
       throw new GatewayError('model_not_allowed', `This key may not use "${model.id}"; it may use ${allowed.join(', ') || 'no model'}.`, {

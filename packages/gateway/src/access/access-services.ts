@@ -127,7 +127,7 @@ export async function createAccessServices(config: GatewayConfig, logger: Fastif
   const tickets = new WebSocketTickets(access.ticketTtlSeconds, redis ? new RedisTicketStore(redis) : undefined);
   const limiter = new RateLimiter(limitBackend, access.rateLimits);
   const budgets = new BudgetTracker(limitBackend, (keyId, since) => usageStore.spend(keyId, since));
-  const admission = new AccessAdmission(limiter, budgets, logger, keys);
+  const admission = new AccessAdmission(limiter, budgets, logger);
 
   const usageWriter = overrides.usage
     ? undefined

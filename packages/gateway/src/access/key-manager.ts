@@ -110,14 +110,16 @@ export class KeyManager {
   }
 
   /**
-   * Throws `key_revoked` or `key_expired` when the secret a caller was verified with (a WebSocket's, at
-   * its upgrade) has stopped working since: the key revoked, deleted or expired, or the secret rotated
-   * out. Cached like `verify`.
+   * The caller as its key stands now, for a credential verified earlier (a WebSocket's, at its upgrade):
+   * current limits, allowed models and budget. Throws `key_revoked` or `key_expired` when the secret has
+   * stopped working since (the key revoked, deleted or expired, or the secret rotated out). Cached like
+   * `verify`; a caller that is not a managed key comes back as it is.
    */
-  async recheck(caller: Caller): Promise<void> {
-    if (caller.secretHash === undefined) return;
+  async recheck(caller: Caller): Promise<Caller> {
+    if (caller.secretHash === undefined) return caller;
     const current = await this.verifyHash(caller.secretHash);
     if (current?.keyId !== caller.keyId) throw new GatewayError('key_revoked', `API key ${caller.keyId} no longer exists.`);
+    return current;
   }
 
   private async verifyHash(hash: string): Promise<Caller | undefined> {

@@ -91,6 +91,25 @@ describe('admin API: /v1/admin/keys', () => {
     assert.deepEqual(await socket.closed, { code: 4401, reason: 'key_expired' });
   });
 
+  test("an open WebSocket's next request follows the key as changed since: allowed models and limits", async () => {
+    const { key, secret } = await create({ allowed_models: ['simulator'] });
+    const socket = await TestSocket.open(`${harness.wsUrl}/v1/ws/chat`, { 'x-api-key': secret });
+    socket.send({ message: 'before', request_id: 'before', model: 'simulator', simulate: fast });
+    assert.equal((await socket.request('before')).at(-1)!.event, 'done');
+    await admin('PATCH', `/v1/admin/keys/${key.id}`, { allowed_models: ['probe'], limits: { requests_per_window: 4 } });
+    socket.send({ message: 'simulator again', request_id: 'refused', model: 'simulator', simulate: fast });
+    const [refused] = await socket.request('refused');
+    assert.deepEqual([refused!.event, refused!.code], ['error', 'model_not_allowed']);
+    socket.send({ message: 'the probe', request_id: 'probe', model: 'probe' });
+    const probe = (await socket.request('probe')).at(-1)!;
+    assert.equal(probe.event, 'done', `the socket stays open for what the key may still do: ${JSON.stringify(probe)}`);
+    // The upgrade and three requests are in the window now: the new limit of 4 refuses the next.
+    socket.send({ message: 'one too many', request_id: 'limited', model: 'probe' });
+    const [limited] = await socket.request('limited');
+    assert.deepEqual([limited!.event, limited!.code], ['error', 'rate_limited']);
+    socket.close();
+  });
+
   test('a WebSocket on a key that reaches its expires_at is closed with 4401 key_expired then', async () => {
     const expiresAt = Date.now() + 1500;
     const { secret } = await create({ expires_at: new Date(expiresAt).toISOString() });

@@ -24,6 +24,11 @@ export interface ChatConnectionOptions {
   boundSessionId?: string;
   /** Each chat frame is a request: it counts against the caller's requests per window. */
   limiter?: RateLimiter;
+  /**
+   * The caller as its credential stands now (managed keys: revoked, expired or rotated out throws;
+   * limits and allowed models as changed since the upgrade). Asked before each request.
+   */
+  recheckCaller?: (caller: Caller) => Promise<Caller>;
 }
 
 /** Close code 1001 (going away): the server is shutting down; reconnect, ideally elsewhere. */
@@ -159,11 +164,12 @@ export class ChatConnection {
 
   private async run(requestId: string, body: Parameters<typeof toChatRequest>[0], controller: AbortController): Promise<void> {
     try {
-      const decision = await this.options.limiter?.checkRequest(this.options.caller);
+      const caller = this.options.recheckCaller ? await this.options.recheckCaller(this.options.caller) : this.options.caller;
+      const decision = await this.options.limiter?.checkRequest(caller);
       if (decision && !decision.allowed) {
         throw rateLimited('requests', decision.resetSeconds * 1000, `This key may make ${decision.limit} requests per ${decision.windowSeconds} s.`);
       }
-      const stream = await this.options.engine.open(toChatRequest(body, requestId, this.options.caller, 'websocket'), controller.signal);
+      const stream = await this.options.engine.open(toChatRequest(body, requestId, caller, 'websocket'), controller.signal);
       let seq = 0;
       for await (const event of stream) {
         if (this.socket.readyState !== WebSocket.OPEN) break;

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { RateLimiter } from '../../access/rate-limit/rate-limiter.js';
 import type { ChatEngine } from '../../engine/chat-engine.js';
+import type { Caller } from '../../engine/chat-request.js';
 import { GatewayError } from '../../errors.js';
 import { errorResponseSchema, sessionParamsSchema } from '../schemas.js';
 import { ChatConnection } from './chat-connection.js';
@@ -15,6 +16,8 @@ export interface WebSocketRouteOptions {
   connections: Set<ChatConnection>;
   /** Counts each chat frame against the caller's requests per window. */
   limiter?: RateLimiter;
+  /** The caller as its credential stands now; asked before each request on a socket. */
+  recheckCaller?: (caller: Caller) => Promise<Caller>;
 }
 
 const FRAMES = [
@@ -32,7 +35,7 @@ async function upgradeRequired(): Promise<never> {
 
 export function registerWebSocketRoutes(app: FastifyInstance, options: WebSocketRouteOptions): void {
   const typed = app.withTypeProvider<ZodTypeProvider>();
-  const accept = (socket: ConstructorParameters<typeof ChatConnection>[0], caller: { keyId: string }, logger: FastifyInstance['log'], boundSessionId?: string) => {
+  const accept = (socket: ConstructorParameters<typeof ChatConnection>[0], caller: Caller, logger: FastifyInstance['log'], boundSessionId?: string) => {
     const connection = new ChatConnection(socket, {
       engine: options.engine,
       caller,
@@ -41,6 +44,7 @@ export function registerWebSocketRoutes(app: FastifyInstance, options: WebSocket
       maxConcurrentRequests: options.maxConcurrentRequests,
       highWaterBytes: options.highWaterBytes,
       ...(options.limiter ? { limiter: options.limiter } : {}),
+      ...(options.recheckCaller ? { recheckCaller: options.recheckCaller } : {}),
       ...(boundSessionId !== undefined ? { boundSessionId } : {}),
     });
     options.connections.add(connection);
