@@ -46,3 +46,11 @@ export function waitForLine(
     child.once('exit', onExit);
   });
 }
+
+/** Sends `signal` to a child still running and resolves once it has exited. */
+export async function stopChild(child: import('node:child_process').ChildProcess | undefined, signal: NodeJS.Signals): Promise<void> {
+  if (!child || child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill(signal);
+  await exited;
+}

@@ -2,7 +2,7 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { freePort, waitForLine } from './free-port.js';
+import { freePort, stopChild, waitForLine } from './free-port.js';
 
 /** PostgreSQL's server binaries: `PG_BIN`, else the newest /usr/lib/postgresql/<version>/bin (Debian's layout). */
 function binaryDirectory(): string {
@@ -76,10 +76,7 @@ export class TestPostgres {
   async stop(): Promise<void> {
     const child = this.child;
     this.child = undefined;
-    if (!child || child.exitCode !== null) return;
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    child.kill('SIGINT');
-    await exited;
+    await stopChild(child, 'SIGINT');
   }
 
   async close(): Promise<void> {

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before } from 'node:test';
 import { Redis } from 'ioredis';
-import { freePort, waitForLine } from './free-port.js';
+import { freePort, stopChild, waitForLine } from './free-port.js';
 
 const REDIS_BINARY = process.env.REDIS_SERVER_BIN ?? '/usr/bin/redis-server';
 
@@ -50,10 +50,7 @@ export class TestRedis {
   async stop(): Promise<void> {
     const child = this.child;
     this.child = undefined;
-    if (!child || child.exitCode !== null) return;
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    child.kill('SIGKILL');
-    await exited;
+    await stopChild(child, 'SIGKILL');
   }
 
   async close(): Promise<void> {
