@@ -24,7 +24,16 @@ export interface KeyManagerOptions {
 interface CacheEntry {
   key: ApiKey;
   secretExpiresAt: string | null;
+  /** The caller the secret stands for, built once per fetch from the store. */
+  caller: Caller;
   until: number;
+}
+
+function callerOf(key: ApiKey, secretExpiresAt: string | null, secretHash: string): Caller {
+  const caller: Caller = { keyId: key.id, allowedModels: key.allowedModels, limits: key.limits, budget: key.budget, secretHash };
+  const ends = [key.expiresAt, secretExpiresAt].filter((at): at is string => at !== null).map((at) => Date.parse(at));
+  if (ends.length > 0) caller.expiresAt = Math.min(...ends);
+  return caller;
 }
 
 const CACHE_LIMIT = 10_000;
@@ -136,7 +145,7 @@ export class KeyManager {
         this.cache.delete(hash);
         return undefined;
       }
-      entry = { ...found, until: now + this.options.cacheSeconds * 1000 };
+      entry = { ...found, caller: callerOf(found.key, found.secretExpiresAt, hash), until: now + this.options.cacheSeconds * 1000 };
       if (this.options.cacheSeconds > 0) {
         if (this.cache.size >= CACHE_LIMIT) this.cache.delete(this.cache.keys().next().value!);
         this.cache.set(hash, entry);
@@ -149,10 +158,7 @@ export class KeyManager {
     if (secretExpiresAt !== null && secretExpiresAt <= nowIso) {
       throw new GatewayError('key_expired', `This secret of API key ${key.id} was rotated out at ${secretExpiresAt}; use the new secret.`);
     }
-    const caller: Caller = { keyId: key.id, allowedModels: key.allowedModels, limits: key.limits, budget: key.budget, secretHash: hash };
-    const ends = [key.expiresAt, secretExpiresAt].filter((at): at is string => at !== null).map((at) => Date.parse(at));
-    if (ends.length > 0) caller.expiresAt = Math.min(...ends);
-    return caller;
+    return entry.caller;
   }
 
   private forget(id: string): void {
