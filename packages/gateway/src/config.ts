@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { STREAM_TIMING } from '@streamgate/protocol';
 import { accessEnvironment, toAccessConfig, type AccessConfig } from './access/access-config.js';
 import { ConfigError, integer, list } from './env-values.js';
 import { loadUpstreamConfig, type UpstreamConfig } from './routing/upstream-config.js';
@@ -23,8 +24,8 @@ const environmentSchema = z.object({
   SESSION_TTL_SECONDS: integer('SESSION_TTL_SECONDS', 7 * 24 * 3600, 60, 10 * 365 * 24 * 3600),
   MEMORY_SESSION_LIMIT: integer('MEMORY_SESSION_LIMIT', 10_000, 1, 10_000_000),
   BODY_LIMIT_BYTES: integer('BODY_LIMIT_BYTES', 1024 * 1024, 1024, 100 * 1024 * 1024),
-  HEARTBEAT_INTERVAL_MS: integer('HEARTBEAT_INTERVAL_MS', 15_000, 10, 3_600_000),
-  DRAIN_TIMEOUT_MS: integer('DRAIN_TIMEOUT_MS', 30_000, 0, 3_600_000),
+  HEARTBEAT_INTERVAL_MS: integer('HEARTBEAT_INTERVAL_MS', STREAM_TIMING.heartbeatIntervalMs, 10, 3_600_000),
+  DRAIN_TIMEOUT_MS: integer('DRAIN_TIMEOUT_MS', STREAM_TIMING.drainTimeoutMs, 0, 3_600_000),
   WS_MAX_CONCURRENT_REQUESTS: integer('WS_MAX_CONCURRENT_REQUESTS', 16, 1, 10_000),
   STREAM_HIGH_WATER_BYTES: integer('STREAM_HIGH_WATER_BYTES', 64 * 1024, 1024, 64 * 1024 * 1024),
   SIMULATOR_TTFT_MS: integer('SIMULATOR_TTFT_MS', 150, 0, 600_000),

@@ -10,6 +10,7 @@ import { jsonSchemaTransform, validatorCompiler } from 'fastify-type-provider-zo
 import { createAccessServices, type AccessServices } from './access/access-services.js';
 import type { GatewayConfig } from './config.js';
 import { ChatEngine } from './engine/chat-engine.js';
+import { MediaEngine } from './engine/media-engine.js';
 import type { UsageSink } from './engine/usage-record.js';
 import { GatewayError } from './errors.js';
 import { requireKeys } from './http/authenticate.js';
@@ -130,6 +131,9 @@ export async function buildGateway(config: GatewayConfig, overrides: GatewayOver
     onInternalError: (error, requestId) => app.log.error({ err: error, requestId }, 'stream failed inside the gateway'),
     onTurnsNotKept: (error, requestId, sessionId) => app.log.warn({ err: error, requestId, sessionId }, "the session store failed: this request's turns were not kept"),
   });
+  const embeddings = built?.embeddings ?? new MediaModels('embedding');
+  const images = built?.images ?? new MediaModels('image');
+  const media = new MediaEngine({ usage, admission: access.admission, timeoutMs: config.upstreams.routing.timeoutMs, isDraining: () => engine.isDraining });
   const connections = new Set<ChatConnection>();
   const routes = new RouteTable();
 
@@ -197,24 +201,24 @@ export async function buildGateway(config: GatewayConfig, overrides: GatewayOver
   registerBedrockRoutes(app, {
     engine,
     registry,
-    embeddings: built?.embeddings ?? new MediaModels('embedding'),
-    images: built?.images ?? new MediaModels('image'),
-    usage,
+    embeddings,
+    images,
+    media,
     isBedrockProvider: (name) => built?.providers.some((provider) => provider.name === name && provider.type === 'bedrock') ?? false,
     heartbeatIntervalMs: config.heartbeatIntervalMs,
-    timeoutMs: config.upstreams.routing.timeoutMs,
   });
   registerTicketRoute(app, access.tickets, config.access.ticketTtlSeconds);
   registerUsageRoute(app, access.usageStore, access.usageWriter);
-  registerKeyRoutes(app, access.keys, registry);
+  registerKeyRoutes(app, access.keys, (name) => {
+    if (!embeddings.has(name) && !images.has(name)) registry.resolve(name);
+  });
   await registerOpenAiRoutes(app, {
     engine,
     registry,
-    embeddings: built?.embeddings ?? new MediaModels('embedding'),
-    images: built?.images ?? new MediaModels('image'),
-    usage,
+    embeddings,
+    images,
+    media,
     heartbeatIntervalMs: config.heartbeatIntervalMs,
-    timeoutMs: config.upstreams.routing.timeoutMs,
   });
   registerWebSocketRoutes(app, {
     engine,

@@ -5,3 +5,4 @@ export * from './websocket-frame.js';
 export * from './chat-request.js';
 export * from './chat-response.js';
 export * from './session.js';
+export * from './stream-timing.js';

@@ -1,8 +1,7 @@
 import type { FastifyBaseLogger } from 'fastify';
-import type { Admission, AdmissionGrant } from '../engine/admission.js';
-import type { Caller, ChatRequest } from '../engine/chat-request.js';
+import type { Admission, AdmissionGrant, AdmissionRequest } from '../engine/admission.js';
+import type { Caller } from '../engine/chat-request.js';
 import { GatewayError } from '../errors.js';
-import type { ResolvedModel } from '../routing/model-registry.js';
 import type { BudgetTracker } from './budgets.js';
 import type { RateLimiter } from './rate-limit/rate-limiter.js';
 
@@ -17,7 +16,7 @@ export class AccessAdmission implements Admission {
     private readonly logger: FastifyBaseLogger,
   ) {}
 
-  async admit(request: ChatRequest, model: ResolvedModel): Promise<AdmissionGrant> {
+  async admit(request: AdmissionRequest, model: { readonly id: string }): Promise<AdmissionGrant> {
     const caller = request.caller;
     // A WebSocket outlives the check at its upgrade: a JWT or key past its expiry starts nothing new
     // (the socket also re-checks a managed key with the key store before each request).

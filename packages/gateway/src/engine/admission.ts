@@ -1,4 +1,3 @@
-import type { ResolvedModel } from '../routing/model-registry.js';
 import type { ChatRequest } from './chat-request.js';
 import type { UsageRecord } from './usage-record.js';
 
@@ -13,5 +12,9 @@ export interface AdmissionGrant {
  * a GatewayError to refuse it before anything is streamed.
  */
 export interface Admission {
-  admit(request: ChatRequest, model: ResolvedModel): Promise<AdmissionGrant>;
+  /** `request.model` is what the caller named (an alias, say); `model.id` what it resolved to. */
+  admit(request: AdmissionRequest, model: { readonly id: string }): Promise<AdmissionGrant>;
 }
+
+/** What admission looks at: who asks, and for which model by the name they used. Chat and media calls alike. */
+export type AdmissionRequest = Pick<ChatRequest, 'caller' | 'model'>;

@@ -29,6 +29,11 @@ export class MediaModels<M> {
     }
   }
 
+  /** Whether an id or alias names one of these models. */
+  has(name: string): boolean {
+    return this.byName.has(name);
+  }
+
   list(): readonly MediaModelEntry<M>[] {
     return this.entries;
   }

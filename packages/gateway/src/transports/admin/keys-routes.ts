@@ -3,7 +3,6 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { KeyManager } from '../../access/key-manager.js';
 import { GatewayError } from '../../errors.js';
-import type { ModelRegistry } from '../../routing/model-registry.js';
 import type { KeyChanges } from '../../stores/keys/key-store.js';
 import { errorResponseSchema } from '../schemas.js';
 import { fromWireLimits, keyFieldsSchema, toWireKey, wireKeySchema } from './key-wire.js';
@@ -15,14 +14,17 @@ const withSecret = z.object({
   secret: z.string().describe('Shown once: store it now. Only its hash is kept.'),
 });
 
-/** `/v1/admin/keys`: managed API keys. Every route needs the admin credential (`config.admin`). */
-export function registerKeyRoutes(app: FastifyInstance, keys: KeyManager, registry: ModelRegistry): void {
+/**
+ * `/v1/admin/keys`: managed API keys. Every route needs the admin credential (`config.admin`).
+ * `checkModel` throws `model_not_found` for a name that is no chat, embedding or image model.
+ */
+export function registerKeyRoutes(app: FastifyInstance, keys: KeyManager, checkModel: (name: string) => void): void {
   const typed = app.withTypeProvider<ZodTypeProvider>();
   const config = { admin: true };
   const tags = ['admin'];
 
   const checkModels = (models: string[] | null | undefined) => {
-    for (const model of models ?? []) registry.resolve(model);
+    for (const model of models ?? []) checkModel(model);
   };
   const found = <T>(value: T | undefined, id: string): T => {
     if (value === undefined) throw new GatewayError('key_not_found', `No API key "${id}".`);

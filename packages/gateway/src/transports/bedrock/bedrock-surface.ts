@@ -1,5 +1,5 @@
 import type { ChatEngine } from '../../engine/chat-engine.js';
-import type { UsageSink } from '../../engine/usage-record.js';
+import type { MediaEngine } from '../../engine/media-engine.js';
 import type { EmbeddingModel } from '../../providers/embedding-model.js';
 import type { ImageModel } from '../../providers/image-model.js';
 import type { MediaModels } from '../../routing/media-models.js';
@@ -11,10 +11,9 @@ export interface BedrockSurface {
   registry: ModelRegistry;
   embeddings: MediaModels<EmbeddingModel>;
   images: MediaModels<ImageModel>;
-  usage: UsageSink;
+  /** Embedding and image calls: admitted, time-limited and accounted like chat. */
+  media: MediaEngine;
   /** Whether a provider name is a Bedrock runtime provider (the converse-stream route serves only those). */
   isBedrockProvider(name: string): boolean;
   heartbeatIntervalMs: number;
-  /** Longest an embedding or image call may take. */
-  timeoutMs: number;
 }

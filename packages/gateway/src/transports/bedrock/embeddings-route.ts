@@ -3,7 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { errorResponseSchema } from '../schemas.js';
 import type { BedrockSurface } from './bedrock-surface.js';
-import { runMediaCall } from './media-call.js';
+import { runMediaCall } from '../media-call.js';
 
 const bodySchema = z
   .object({
@@ -34,7 +34,8 @@ export function registerEmbeddingsRoute(app: FastifyInstance, surface: BedrockSu
       const result = await runMediaCall(
         request,
         reply,
-        { usage: surface.usage, entry, timeoutMs: surface.timeoutMs },
+        surface.media,
+        { entry, requestedModel: request.body.model, transport: 'rest' },
         async (signal) => {
           const embedded = await entry.model.embed({
             upstreamModelId: entry.upstreamModelId,

@@ -3,7 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { errorResponseSchema } from '../schemas.js';
 import type { BedrockSurface } from './bedrock-surface.js';
-import { runMediaCall } from './media-call.js';
+import { runMediaCall } from '../media-call.js';
 
 /** Sizes Titan Image Generator and Nova Canvas accept: multiples of 16 from 320 to 4096 pixels. */
 const side = z.number().int().min(320).max(4096).multipleOf(16);
@@ -41,7 +41,8 @@ export function registerImagesRoute(app: FastifyInstance, surface: BedrockSurfac
       const result = await runMediaCall(
         request,
         reply,
-        { usage: surface.usage, entry, timeoutMs: surface.timeoutMs },
+        surface.media,
+        { entry, requestedModel: request.body.model, transport: 'rest' },
         async (signal) => ({
           result: await entry.model.generate({
             upstreamModelId: entry.upstreamModelId,

@@ -3,7 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { GatewayError } from '../../errors.js';
 import type { EmbeddingResult } from '../../providers/embedding-model.js';
-import { runMediaCall } from '../bedrock/media-call.js';
+import { runMediaCall } from '../media-call.js';
 import { openAiErrorResponseSchema } from './openai-schemas.js';
 import type { OpenAiSurface } from './openai-surface.js';
 
@@ -75,7 +75,8 @@ export function registerOpenAiEmbeddingsRoute(app: FastifyInstance, surface: Ope
       const results = await runMediaCall(
         request,
         reply,
-        { usage: surface.usage, entry, timeoutMs: surface.timeoutMs, transport: 'openai' },
+        surface.media,
+        { entry, requestedModel: body.model, transport: 'openai' },
         async (signal) => {
           const embedded: EmbeddingResult[] = await mapBounded(texts, CONCURRENCY, (input) =>
             entry.model.embed({ upstreamModelId: entry.upstreamModelId, text: input, ...(body.dimensions !== undefined ? { dimensions: body.dimensions } : {}), signal }),

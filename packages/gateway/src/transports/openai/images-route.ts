@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { runMediaCall } from '../bedrock/media-call.js';
+import { runMediaCall } from '../media-call.js';
 import { openAiErrorResponseSchema } from './openai-schemas.js';
 import type { OpenAiSurface } from './openai-surface.js';
 
@@ -48,7 +48,8 @@ export function registerOpenAiImagesRoute(app: FastifyInstance, surface: OpenAiS
       const images = await runMediaCall(
         request,
         reply,
-        { usage: surface.usage, entry, timeoutMs: surface.timeoutMs, transport: 'openai' },
+        surface.media,
+        { entry, requestedModel: body.model, transport: 'openai' },
         async (signal) => ({
           result: await Promise.all(
             Array.from({ length: body.n ?? 1 }, () =>
