@@ -39,7 +39,7 @@ describe('the streamgate process', () => {
     assert.equal(gateway.stdout.filter((line) => line.includes(key!)).length, 3, 'printed in the banner only');
   });
 
-  test('SIGTERM lets a running stream finish, closes WebSockets with 1001, refuses new work, and exits 0', async () => {
+  test('SIGTERM lets a running stream finish while still listening (/ready 503 draining, new chat 503 shutting_down), closes WebSockets with 1001, and exits 0', async () => {
     const gateway = await launch({ API_KEYS: KEY, DRAIN_TIMEOUT_MS: '10000' });
     const socket = await TestSocket.open(`${gateway.url.replace('http', 'ws')}/v1/ws/chat`, { 'x-api-key': KEY });
     const names: string[] = [];
@@ -54,7 +54,13 @@ describe('the streamgate process', () => {
           const check = () => (gateway.stdout.some((line) => line.includes('"draining"')) ? resolve() : setTimeout(check, 5));
           check();
         });
-        await assert.rejects(post(`${gateway.url}/v1/chat`, { message: 'too late' }));
+        const refused = await post(`${gateway.url}/v1/chat`, { message: 'too late' });
+        assert.equal(refused.status, 503);
+        assert.equal(((await refused.json()) as { error: { code: string } }).error.code, 'shutting_down');
+        assert.equal(refused.headers.get('connection'), 'close', 'the client is told to find another instance');
+        const ready = await fetch(`${gateway.url}/ready`);
+        assert.equal(ready.status, 503);
+        assert.equal(((await ready.json()) as { status: string }).status, 'draining');
       }
     }
     assert.equal(names.at(-1), 'done', 'the stream that was running finished');

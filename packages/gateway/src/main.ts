@@ -36,7 +36,12 @@ async function main(): Promise<void> {
     }
     gateway.app.log.info({ signal }, 'shutting down');
     gateway.shutdown().then(
-      () => process.exit(0),
+      ({ lostUsageRecords }) => {
+        if (lostUsageRecords === 0) process.exit(0);
+        // The last line an operator sees: what could not be kept anywhere (the request log lines still name each one).
+        gateway.app.log.fatal({ lostUsageRecords }, `stopped with ${lostUsageRecords} usage records lost: neither the usage store nor any spool file could take them`);
+        process.exit(1);
+      },
       (error: unknown) => {
         gateway.app.log.error({ err: error }, 'shutdown failed');
         process.exit(1);

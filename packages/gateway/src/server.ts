@@ -70,8 +70,18 @@ export interface Gateway {
   access: AccessServices;
   /** The random key made at start-up when no credential is configured (no API_KEYS, ADMIN_API_KEY, JWT or managed key). */
   developmentKey?: string;
-  /** Drains streams (up to the configured timeout), closes sockets with 1001, flushes and closes stores. */
-  shutdown(): Promise<{ drained: boolean }>;
+  /**
+   * Drains streams (up to the configured timeout) while still listening (`/ready` answers 503
+   * `draining`, new chat requests 503 `shutting_down`), closes sockets with 1001, flushes and closes stores.
+   */
+  shutdown(): Promise<ShutdownResult>;
+}
+
+export interface ShutdownResult {
+  /** Every stream ended by itself within the drain timeout. */
+  drained: boolean;
+  /** Usage records that could be neither written nor spooled anywhere (the process should exit non-zero). */
+  lostUsageRecords: number;
 }
 
 const PUBLIC_PREFIXES = ['/docs'];
@@ -154,6 +164,8 @@ export async function buildGateway(config: GatewayConfig, overrides: GatewayOver
   });
   app.addHook('onRequest', async function tagResponse(request, reply) {
     reply.header('x-request-id', request.id);
+    // Draining: answer, then let the client's next request find another instance.
+    if (engine.isDraining) reply.header('connection', 'close');
   });
   routes.attach(app);
   requireKeys(app, { authenticator: access.authenticator, tickets: access.tickets, limiter: access.limiter, publicPrefixes: PUBLIC_PREFIXES });
@@ -232,15 +244,13 @@ export async function buildGateway(config: GatewayConfig, overrides: GatewayOver
   await registerWebAppRoutes(app, overrides.webAppDirectory ?? config.webAppDirectory);
   await app.ready();
 
-  let shuttingDown: Promise<{ drained: boolean }> | undefined;
+  let shuttingDown: Promise<ShutdownResult> | undefined;
   const shutdown = () =>
     (shuttingDown ??= (async () => {
       app.log.info({ activeStreams: engine.activeCount, drainTimeoutMs: config.drainTimeoutMs }, 'draining');
-      // Stop accepting connections; keep-alive connections still open get 503 shutting_down for new requests.
-      if (app.server.listening) {
-        app.server.close();
-        app.server.closeIdleConnections();
-      }
+      // Still listening while streams finish: a probe sees `/ready` 503 draining (not a refused
+      // connection), a new chat request 503 shutting_down, and every response says `Connection: close`.
+      app.server.closeIdleConnections();
       const drained = await engine.drain(config.drainTimeoutMs);
       for (const connection of connections) connection.goAway();
       await app.close();
@@ -248,8 +258,9 @@ export async function buildGateway(config: GatewayConfig, overrides: GatewayOver
       await access.close();
       await sessions.close();
       await built?.close();
-      app.log.info({ drained }, 'stopped');
-      return { drained };
+      const lostUsageRecords = access.usageWriter?.stats().dropped ?? 0;
+      app.log.info({ drained, lostUsageRecords }, 'stopped');
+      return { drained, lostUsageRecords };
     })());
 
   return { app, engine, registry, sessions, usage, access, ...(developmentKey ? { developmentKey } : {}), shutdown };

@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+import os from 'node:os';
 import path from 'node:path';
 import type { FastifyBaseLogger } from 'fastify';
 import { Redis } from 'ioredis';
@@ -137,7 +139,7 @@ export async function createAccessServices(config: GatewayConfig, logger: Fastif
         flushIntervalMs: access.usage.flushIntervalMs,
         bufferLimit: access.usage.bufferLimit,
         // A memory store cannot outlive the process: a spool file would only be replayed into a new, empty one.
-        ...(access.usageStore === 'memory' && !overrides.usageStore ? {} : { spoolFile: sqliteFile('usage-spool.jsonl') }),
+        ...(access.usageStore === 'memory' && !overrides.usageStore ? {} : { spoolFile: sqliteFile('usage-spool.jsonl'), fallbackSpoolFile: fallbackSpoolFile(config.dataDirectory) }),
         logger: logger.child({ component: 'usage' }),
       });
   const usage = overrides.usage ?? usageWriter!;
@@ -198,4 +200,13 @@ export async function createAccessServices(config: GatewayConfig, logger: Fastif
     readiness,
     close,
   };
+}
+
+/**
+ * A second spool on another file system (the OS's temporary folder), for when `DATA_DIR` itself cannot
+ * be written; named after the data directory, so the gateway that uses it replays it on its next start.
+ */
+function fallbackSpoolFile(dataDirectory: string): string {
+  const owner = createHash('sha256').update(dataDirectory).digest('hex').slice(0, 16);
+  return path.join(os.tmpdir(), `streamgate-usage-spool-${owner}.jsonl`);
 }

@@ -235,10 +235,16 @@ export class ChatEngine {
     }
   }
 
-  /** Records usage and keeps the turns; resolves to the error that kept them out of a session the caller named. */
+  /**
+   * Keeps the turns, then records usage; resolves to the error that kept them out of a session the
+   * caller named. The turns go first so that the usage record says what the client saw: a completed
+   * reply whose turns could not be kept ends with an `error` event, and is accounted as such.
+   */
   private async finish(request: ChatRequest, resolved: ResolvedModel, sessionId: string, grant: AdmissionGrant | undefined, ending: Ending): Promise<GatewayError | undefined> {
-    const { billed, usage, ttftMs, outcome, failure, startedAt } = ending;
-    const now = new Date().toISOString();
+    const { billed, usage, ttftMs, startedAt } = ending;
+    const unkept = await this.keepTurns(request, resolved, sessionId, ending);
+    const outcome: UsageOutcome = unkept && ending.outcome === 'completed' ? (ending.reply.length > 0 ? 'partial' : 'failed') : ending.outcome;
+    const failure = unkept && ending.outcome === 'completed' ? unkept : ending.failure;
     const record: UsageRecord = {
       requestId: request.requestId,
       keyId: request.caller.keyId,
@@ -259,20 +265,26 @@ export class ChatEngine {
     };
     this.options.usage.record(record);
     grant?.finish(record);
+    return unkept;
+  }
+
+  /** Appends the request's two turns to its session; the error, when the caller named the session and it failed. */
+  private async keepTurns(request: ChatRequest, resolved: ResolvedModel, sessionId: string, ending: Ending): Promise<GatewayError | undefined> {
     if (request.keepTurns === false) return undefined;
+    const outcome = ending.outcome;
     const status: SessionTurn['status'] = outcome === 'completed' ? 'complete' : outcome === 'cancelled' ? 'cancelled' : 'failed';
     try {
       await this.options.sessions.append(sessionId, request.caller.keyId, [
-        { role: 'user', content: request.message, createdAt: startedAt, requestId: request.requestId, status: 'complete' },
-        { role: 'assistant', content: ending.reply, createdAt: now, requestId: request.requestId, status, model: resolved.id },
+        { role: 'user', content: request.message, createdAt: ending.startedAt, requestId: request.requestId, status: 'complete' },
+        { role: 'assistant', content: ending.reply, createdAt: new Date().toISOString(), requestId: request.requestId, status, model: resolved.id },
       ]);
+      return undefined;
     } catch (error) {
       this.options.onTurnsNotKept?.(error, request.requestId, sessionId);
       // A caller that named its session must learn that its history lacks this turn (an `error` event
       // instead of `done`); one that named none asked for no history, and its reply stands.
-      if (request.sessionId !== undefined) return toGatewayError(error);
+      return request.sessionId !== undefined ? toGatewayError(error) : undefined;
     }
-    return undefined;
   }
 
   /**

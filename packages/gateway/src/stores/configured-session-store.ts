@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { Redis } from 'ioredis';
 import type { ReadinessCheck } from '../access/access-services.js';
 import type { GatewayConfig } from '../config.js';
+import { GatewayError } from '../errors.js';
 import { MemorySessionStore } from './memory-session-store.js';
 import { RedisSessionStore } from './redis-session-store.js';
 import type { SessionStore } from './session-store.js';
@@ -24,7 +25,8 @@ export function openSessionStore(config: GatewayConfig, redis: Redis | undefined
 /**
  * The `sessions` check of `/ready`. A Redis outage is `degraded`, not `error`: every instance shares
  * Redis, and taking them all out of the load balancer would also stop the requests without a session,
- * which they still serve. A local store that fails is this instance's own fault: `error`.
+ * which they still serve. So is a SQLite file that cannot be written (a full or read-only disk): requests
+ * naming a session get 503 `dependency_unavailable`, the others are served. Anything else is `error`.
  */
 export async function sessionReadiness(store: SessionStore, kind?: GatewayConfig['sessionStore']): Promise<ReadinessCheck> {
   const details = kind ? { details: { store: kind } } : {};
@@ -33,7 +35,10 @@ export async function sessionReadiness(store: SessionStore, kind?: GatewayConfig
     return { status: 'ok', ...details };
   } catch (error) {
     const reason = (error as Error).message;
-    if (kind !== 'redis') return { status: 'error', message: reason, ...details };
+    if (kind !== 'redis') {
+      if (!(error instanceof GatewayError && error.code === 'dependency_unavailable')) return { status: 'error', message: reason, ...details };
+      return { status: 'degraded', message: `${reason} Requests naming a session get 503 dependency_unavailable; requests without one are served.`, ...details };
+    }
     return {
       status: 'degraded',
       message: `Redis is unreachable (${reason}): requests naming a session get 503 dependency_unavailable; requests without one are served`,

@@ -1,4 +1,5 @@
-import { openSqlite } from './sqlite-database.js';
+import { GatewayError } from '../errors.js';
+import { isStorageFailure, openSqlite, probeWrite } from './sqlite-database.js';
 import type { SqliteDatabase } from './sqlite-driver.js';
 import { SESSION_TITLE_LENGTH, type SessionListItem, type SessionStore, type SessionSummary, type SessionTurn } from './session-store.js';
 
@@ -64,6 +65,8 @@ export class SqliteSessionStore implements SessionStore {
   private readonly database: SqliteDatabase;
   private readonly statements;
   private readonly sweepTimer: NodeJS.Timeout;
+  /** Why the last write failed, until one succeeds again: the disk is full or read-only. */
+  private writeFailure: string | undefined;
 
   constructor(private readonly options: { file: string; ttlSeconds: number }) {
     this.database = openSqlite(options.file, MIGRATIONS);
@@ -93,7 +96,13 @@ export class SqliteSessionStore implements SessionStore {
       delete: database.prepare('DELETE FROM sessions WHERE id = ?'),
       sweep: database.prepare('DELETE FROM sessions WHERE expires_at <= ?'),
     };
-    this.sweepTimer = setInterval(() => this.statements.sweep.run(Date.now()), EXPIRY_SWEEP_INTERVAL_MS);
+    this.sweepTimer = setInterval(() => {
+      try {
+        this.write(() => this.statements.sweep.run(Date.now()));
+      } catch {
+        // Kept in writeFailure, shown by /ready; the next sweep tries again.
+      }
+    }, EXPIRY_SWEEP_INTERVAL_MS);
     this.sweepTimer.unref();
   }
 
@@ -103,6 +112,32 @@ export class SqliteSessionStore implements SessionStore {
     return row && row.expires_at > Date.now() ? row : undefined;
   }
 
+  /**
+   * Runs a write. A disk that cannot take it (full, read-only) is `dependency_unavailable`, as an
+   * unreachable Redis is, and is remembered so that `/ready` shows it and session-bound requests are
+   * refused before they start until the disk takes writes again.
+   */
+  private write<T>(operation: () => T): T {
+    try {
+      const result = operation();
+      this.writeFailure = undefined;
+      return result;
+    } catch (error) {
+      if (!isStorageFailure(error)) throw error;
+      this.writeFailure = `${(error as { code: string }).code}: ${(error as Error).message}`;
+      throw this.unavailable(error);
+    }
+  }
+
+  private unavailable(cause: unknown): GatewayError {
+    return new GatewayError('dependency_unavailable', `The session store (SQLite) cannot write (${this.writeFailure}); retry shortly.`, { cause });
+  }
+
+  /** After a failed write: writes again (a probe) before the next session-bound request is admitted. */
+  private ensureWritable(): void {
+    if (this.writeFailure !== undefined) this.write(() => probeWrite(this.database));
+  }
+
   private expiry(): number {
     return Date.now() + this.options.ttlSeconds * 1000;
   }
@@ -110,10 +145,12 @@ export class SqliteSessionStore implements SessionStore {
   async create(id: string, ownerId: string): Promise<boolean> {
     if (this.live(id)) return false;
     const now = new Date().toISOString();
-    this.database.transaction(() => {
-      this.statements.delete.run(id);
-      this.statements.insert.run(id, ownerId, now, now, this.expiry());
-    })();
+    this.write(() =>
+      this.database.transaction(() => {
+        this.statements.delete.run(id);
+        this.statements.insert.run(id, ownerId, now, now, this.expiry());
+      })(),
+    );
     return true;
   }
 
@@ -135,6 +172,7 @@ export class SqliteSessionStore implements SessionStore {
   }
 
   async isWritable(id: string, ownerId: string): Promise<boolean> {
+    this.ensureWritable();
     const row = this.live(id);
     return !row || row.owner_id === ownerId;
   }
@@ -148,6 +186,10 @@ export class SqliteSessionStore implements SessionStore {
 
   async append(id: string, ownerId: string, turns: SessionTurn[]): Promise<void> {
     const now = new Date().toISOString();
+    this.write(() => this.appendNow(id, ownerId, turns, now));
+  }
+
+  private appendNow(id: string, ownerId: string, turns: SessionTurn[], now: string): void {
     this.database.transaction(() => {
       const row = this.live(id);
       if (row && row.owner_id !== ownerId) return;
@@ -165,12 +207,14 @@ export class SqliteSessionStore implements SessionStore {
   async delete(id: string, ownerId: string): Promise<boolean> {
     const row = this.live(id);
     if (!row || row.owner_id !== ownerId) return false;
-    this.statements.delete.run(id);
+    this.write(() => this.statements.delete.run(id));
     return true;
   }
 
+  /** Reads, and writes (a probe): a full or read-only disk shows on `/ready` as `dependency_unavailable`. */
   async check(): Promise<void> {
     this.database.prepare('SELECT 1').get();
+    this.write(() => probeWrite(this.database));
   }
 
   async close(): Promise<void> {

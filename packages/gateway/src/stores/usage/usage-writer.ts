@@ -17,6 +17,11 @@ export interface UsageWriterOptions {
   bufferLimit: number;
   /** JSON-lines file for records the store could not take in time (outage, shutdown); replayed when it can. */
   spoolFile?: string;
+  /**
+   * Where records go when the spool file cannot be written either (its disk is full or read-only): on
+   * another file system, by default under the OS's temporary folder. Replayed like the spool file.
+   */
+  fallbackSpoolFile?: string;
   logger: FastifyBaseLogger;
 }
 
@@ -59,7 +64,7 @@ export class UsageWriter implements UsageSink {
   private lastError: string | undefined;
 
   constructor(private readonly options: UsageWriterOptions) {
-    this.spoolPending = options.spoolFile !== undefined && (existsSync(options.spoolFile) || existsSync(`${options.spoolFile}.replay`));
+    this.spoolPending = this.spoolFiles().some((file) => existsSync(file) || existsSync(`${file}.replay`));
     this.timer = setInterval(() => this.kick(), options.flushIntervalMs);
     this.timer.unref();
     if (this.spoolPending) this.kick();
@@ -107,6 +112,11 @@ export class UsageWriter implements UsageSink {
     await this.spoolWrites;
   }
 
+  /** The spool files, most preferred first. */
+  private spoolFiles(): string[] {
+    return [this.options.spoolFile, this.options.fallbackSpoolFile].filter((file): file is string => file !== undefined);
+  }
+
   private kick(): void {
     if (this.writing || Date.now() < this.retryAt) return;
     if (this.buffer.length === 0 && !this.spoolPending) return;
@@ -129,7 +139,13 @@ export class UsageWriter implements UsageSink {
         this.inFlight = 0;
       }
     }
-    if (replay && this.spoolPending) await this.replaySpool();
+    if (!replay || !this.spoolPending) return;
+    let pending = false;
+    for (const file of this.spoolFiles()) {
+      if (!(await this.replaySpool(file))) return;
+      pending ||= existsSync(file);
+    }
+    this.spoolPending = pending;
   }
 
   private succeeded(): void {
@@ -150,38 +166,43 @@ export class UsageWriter implements UsageSink {
   }
 
   private spill(records: StoredUsage[]): void {
-    const file = this.options.spoolFile;
-    if (!file) {
+    const files = this.spoolFiles();
+    if (files.length === 0) {
       this.counters.dropped += records.length;
       this.options.logger.error({ dropped: records.length }, 'usage buffer full and no spool file: records dropped');
       return;
     }
     const lines = records.map((record) => JSON.stringify(record)).join('\n') + '\n';
     this.spoolWrites = this.spoolWrites.then(async () => {
-      try {
-        await mkdir(path.dirname(file), { recursive: true });
-        await appendFile(file, lines, { mode: 0o600 });
-        this.counters.spooled += records.length;
-        this.spoolPending = true;
-        this.options.logger.warn({ records: records.length, file }, 'usage records spooled to disk until the store takes them');
-      } catch (error) {
-        this.counters.dropped += records.length;
-        this.options.logger.error({ err: error, dropped: records.length }, 'could not spool usage records: dropped');
+      let lastError: unknown;
+      for (const file of files) {
+        try {
+          await mkdir(path.dirname(file), { recursive: true });
+          await appendFile(file, lines, { mode: 0o600 });
+          this.counters.spooled += records.length;
+          this.spoolPending = true;
+          this.options.logger.warn({ records: records.length, file }, 'usage records spooled to disk until the store takes them');
+          return;
+        } catch (error) {
+          lastError = error;
+          this.options.logger.warn({ err: error, file }, 'could not spool usage records to this file');
+        }
       }
+      this.counters.dropped += records.length;
+      this.options.logger.error({ err: lastError, dropped: records.length }, 'could not spool usage records anywhere: dropped');
     });
   }
 
-  /** Claims the spool file (rename: new spills start a new one) and inserts it batch by batch. */
-  private async replaySpool(): Promise<void> {
-    const file = this.options.spoolFile!;
+  /**
+   * Claims a spool file (rename: new spills start a new one) and inserts it batch by batch. Resolves
+   * false when the store failed (the claimed file stays for the next attempt).
+   */
+  private async replaySpool(file: string): Promise<boolean> {
     const claimed = `${file}.replay`;
     await this.spoolWrites;
     try {
       if (!existsSync(claimed)) {
-        if (!existsSync(file)) {
-          this.spoolPending = false;
-          return;
-        }
+        if (!existsSync(file)) return true;
         await rename(file, claimed);
       }
       const lines = createInterface({ input: createReadStream(claimed, 'utf8'), crlfDelay: Infinity });
@@ -204,12 +225,13 @@ export class UsageWriter implements UsageSink {
         this.counters.written += batch.length;
       }
       await unlink(claimed);
-      this.spoolPending = existsSync(file);
       this.succeeded();
       this.options.logger.info({ file }, 'spooled usage records written to the store');
+      return true;
     } catch (error) {
       // The claimed file stays; inserts are idempotent, so the next attempt may safely start over.
       this.failed(error);
+      return false;
     }
   }
 }
