@@ -90,7 +90,7 @@ export class AgentCoreChatModel implements ChatModel {
       }
     } catch (error) {
       if (call.signal.aborted) return;
-      throw agentCoreError(error);
+      throw agentCoreError(error, { midStream: true });
     }
     if (call.signal.aborted) return;
     // A runtime reports no token counts: estimate them, as for any text without a tokenizer.

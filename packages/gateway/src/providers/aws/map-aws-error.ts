@@ -1,4 +1,5 @@
 import type { ErrorCode } from '@streamgate/protocol';
+import { connectionCut, MID_STREAM_CUTS, type MapErrorOptions } from '../upstream-connection.js';
 import { GatewayError } from '../../errors.js';
 
 interface AwsErrorShape {
@@ -66,7 +67,7 @@ const SHOW_UPSTREAM_MESSAGE: ReadonlySet<ErrorCode> = new Set(['upstream_invalid
  * Any failure of an AWS SDK call or of iterating its stream as a GatewayError with a stable code.
  * `service` names the upstream in the message ("Bedrock", "Bedrock Agents", "AgentCore").
  */
-export function mapAwsError(error: unknown, service: string): GatewayError {
+export function mapAwsError(error: unknown, service: string, options: MapErrorOptions = {}): GatewayError {
   if (error instanceof GatewayError) return error;
   const shape = (typeof error === 'object' && error !== null ? error : {}) as AwsErrorShape;
   const name = shape.name ?? 'Error';
@@ -76,7 +77,11 @@ export function mapAwsError(error: unknown, service: string): GatewayError {
   let code: ErrorCode;
   let retryable = known?.retryable;
   if (known) code = known.code;
-  else if (shape.code && NETWORK_CODES.has(shape.code)) code = 'upstream_unavailable';
+  else if (shape.code && (NETWORK_CODES.has(shape.code) || MID_STREAM_CUTS.has(shape.code))) {
+    // Reachable it was: the connection broke after the answer began, so the answer is truncated.
+    if (options.midStream) return connectionCut(service, shape.code, error);
+    code = 'upstream_unavailable';
+  }
   else if (MALFORMED.test(upstreamMessage) || name === 'SyntaxError') code = 'upstream_bad_response';
   else if (status === 429) code = 'upstream_throttled';
   else if (status === 401 || status === 403) code = 'upstream_access_denied';

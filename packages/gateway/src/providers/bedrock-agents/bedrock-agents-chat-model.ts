@@ -80,7 +80,7 @@ export class BedrockAgentsChatModel implements ChatModel {
       if (tail) yield { type: 'delta', text: tail };
     } catch (error) {
       if (call.signal.aborted) return;
-      throw bedrockAgentsError(error);
+      throw bedrockAgentsError(error, { midStream: true });
     }
     if (call.signal.aborted) return;
     yield {

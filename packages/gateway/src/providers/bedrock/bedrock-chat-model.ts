@@ -46,7 +46,7 @@ export class BedrockChatModel implements ChatModel {
       }
     } catch (error) {
       if (call.signal.aborted) return;
-      throw bedrockError(error);
+      throw bedrockError(error, { midStream: true });
     }
     if (call.signal.aborted) return;
     yield parts.finish();

@@ -1,5 +1,6 @@
 import type { GatewayError } from '../../errors.js';
 import { mapAwsError } from '../aws/map-aws-error.js';
+import type { MapErrorOptions } from '../upstream-connection.js';
 
 /**
  * A failure of Converse, ConverseStream or InvokeModel as a GatewayError. Covers every exception the
@@ -9,8 +10,8 @@ import { mapAwsError } from '../aws/map-aws-error.js';
  * `upstream_timeout`; access denied -> `upstream_access_denied`; validation -> `upstream_invalid_request`;
  * resource not found -> `upstream_not_found`; malformed or truncated frames -> `upstream_bad_response`.
  */
-export function bedrockError(error: unknown): GatewayError {
-  return mapAwsError(error, 'Bedrock');
+export function bedrockError(error: unknown, options: MapErrorOptions = {}): GatewayError {
+  return mapAwsError(error, 'Bedrock', options);
 }
 
 /** A modelled exception that arrived as a member of the stream union instead of being thrown. */

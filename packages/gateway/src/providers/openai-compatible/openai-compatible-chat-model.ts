@@ -95,7 +95,7 @@ export class OpenAiCompatibleChatModel implements ChatModel {
       for (const event of events.end()) if (event.data === '[DONE]') done = true;
     } catch (error) {
       if (call.signal.aborted) return;
-      throw openAiCompatibleError(error, this.server.name);
+      throw openAiCompatibleError(error, this.server.name, { midStream: true });
     }
     if (call.signal.aborted) return;
     if (!done && !finishReason) throw new GatewayError('upstream_bad_response', `The ${this.server.name} stream ended before its last chunk.`);
@@ -113,7 +113,7 @@ export class OpenAiCompatibleChatModel implements ChatModel {
       text = await readText(response, MAX_COMPLETION_BYTES);
     } catch (error) {
       if (signal.aborted) return;
-      throw openAiCompatibleError(error, this.server.name);
+      throw openAiCompatibleError(error, this.server.name, { midStream: true });
     }
     if (signal.aborted) return;
     const completion = parseJson(text, completionSchema);

@@ -1,6 +1,7 @@
 import type { ErrorCode } from '@streamgate/protocol';
 import { z } from 'zod';
 import { GatewayError } from '../../errors.js';
+import { connectionCut, MID_STREAM_CUTS, type MapErrorOptions } from '../upstream-connection.js';
 import { parseJson } from '../parse-json.js';
 
 const errorBodySchema = z.object({
@@ -35,11 +36,15 @@ export function openAiCompatibleStreamError(error: unknown, serverName: string):
 
 const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT']);
 
-/** A failure of `fetch` itself (refused, reset, DNS) or of reading its body, as a GatewayError. */
-export function openAiCompatibleError(error: unknown, serverName: string): GatewayError {
+/**
+ * A failure of `fetch` itself (refused, reset, DNS: `upstream_unavailable`) or of reading its body (a
+ * connection cut once the answer began: `upstream_bad_response`), as a GatewayError.
+ */
+export function openAiCompatibleError(error: unknown, serverName: string, options: MapErrorOptions = {}): GatewayError {
   if (error instanceof GatewayError) return error;
   const cause = (error as { cause?: { code?: string } } | undefined)?.cause;
   const code = cause?.code ?? (error as { code?: string } | undefined)?.code;
+  if (code && options.midStream && (NETWORK_CODES.has(code) || MID_STREAM_CUTS.has(code))) return connectionCut(serverName, code, error);
   if (code && NETWORK_CODES.has(code)) {
     return new GatewayError('upstream_unavailable', `${serverName} is not reachable (${code}).`, { cause: error });
   }

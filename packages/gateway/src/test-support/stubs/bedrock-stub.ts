@@ -119,7 +119,8 @@ export async function startBedrockStub(answer: (request: BedrockStubRequest) => 
         send: (frame) => stream.write(frame),
         destroy: () => {
           finished = true;
-          stream.close(http2.constants.NGHTTP2_INTERNAL_ERROR);
+          // The frames already sent go out first (a write's callback runs once it is flushed), then the reset.
+          stream.write(new Uint8Array(0), () => stream.close(http2.constants.NGHTTP2_INTERNAL_ERROR));
         },
         closed,
         isClosed: () => stream.closed || stream.destroyed,

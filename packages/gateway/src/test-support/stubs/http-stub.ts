@@ -59,7 +59,10 @@ export async function startHttpStub(answer: (request: HttpStubRequest) => HttpSt
       send: (payload) => response.write(payload),
       destroy: () => {
         finished = true;
-        response.destroy();
+        // What was sent goes out first, as over a real connection that is cut: the body ends mid-way.
+        const socket = response.socket;
+        if (socket) socket.end(() => response.destroy());
+        else response.destroy();
       },
       closed,
       isClosed: () => response.destroyed,

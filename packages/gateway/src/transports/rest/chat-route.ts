@@ -39,7 +39,11 @@ export function registerChatRoute(app: FastifyInstance, engine: ChatEngine): voi
       const chunks: string[] = [];
       for await (const event of stream) {
         if (event.type === 'delta') chunks.push(event.text);
-        else if (event.type === 'error') throw new GatewayError(event.code, event.message, { retryable: event.retryable });
+        else if (event.type === 'error') {
+          // What arrived before the failure is the caller's: it was generated, and it is billed.
+          const partial = chunks.length > 0 ? { details: { partial_message: chunks.join(''), session_id: stream.sessionId, model: stream.model } } : {};
+          throw new GatewayError(event.code, event.message, { retryable: event.retryable, ...partial });
+        }
         else if (event.type === 'done') {
           return {
             message: chunks.join(''),
