@@ -7,6 +7,7 @@ import { costOf, type ModelPrice, type ModelRegistry, type ResolvedModel } from 
 import type { SessionStore, SessionTurn } from '../stores/session-store.js';
 import type { Admission, AdmissionGrant } from './admission.js';
 import type { ChatRequest } from './chat-request.js';
+import { ReplyText } from './reply-text.js';
 import type { UsageOutcome, UsageRecord, UsageSink } from './usage-record.js';
 
 export interface ChatEngineOptions {
@@ -49,6 +50,8 @@ interface Ending {
   usage: Usage;
   upstreamLatencyMs: number | undefined;
   reply: string;
+  /** Text deltas streamed (the reply itself is empty when no turn is kept). */
+  deltas: number;
   ttftMs: number | null;
   admittedAt: number;
   startedAt: string;
@@ -122,7 +125,9 @@ export class ChatEngine {
       .map((turn) => ({ role: turn.role, content: turn.content }));
     messages.push({ role: 'user', content: request.message });
     const startedAt = new Date().toISOString();
-    const chunks: string[] = [];
+    // Kept only for the session turn: a request that keeps none holds no text at all, however long.
+    const reply = request.keepTurns === false ? undefined : new ReplyText();
+    let deltas = 0;
     let ttftMs: number | null = null;
     let finish: { stopReason: StopReason; usage: Usage; upstreamLatencyMs?: number } | undefined;
     // Who is billed: the model's own provider and price, unless a router says a fallback served.
@@ -133,7 +138,7 @@ export class ChatEngine {
     // client that reads the history right after `done` or `error` finds this turn in it.
     // What the model reported, or an estimate where it reported nothing (it failed, or was cut off).
     const usageSoFar = (): Usage =>
-      finish?.usage ?? { inputTokens: estimateTokens(messages.map((message) => message.content).join('\n')), outputTokens: chunks.length };
+      finish?.usage ?? { inputTokens: estimateTokens(messages.map((message) => message.content).join('\n')), outputTokens: deltas };
     let settled = false;
     // Resolves to the error that kept the turns out of a session the caller named, if one did.
     const settle = async (): Promise<GatewayError | undefined> => {
@@ -143,7 +148,8 @@ export class ChatEngine {
         billed,
         usage: usageSoFar(),
         upstreamLatencyMs: finish?.upstreamLatencyMs,
-        reply: chunks.join(''),
+        reply: reply?.toString() ?? '',
+        deltas,
         ttftMs,
         admittedAt,
         startedAt,
@@ -173,7 +179,8 @@ export class ChatEngine {
         if (part.type === 'delta') {
           if (part.text.length === 0) continue;
           ttftMs ??= performance.now() - admittedAt;
-          chunks.push(part.text);
+          reply?.add(part.text);
+          deltas++;
           yield { type: 'delta', text: part.text };
         } else if (part.type === 'trace') {
           yield { type: 'trace', data: part.data };
@@ -214,7 +221,7 @@ export class ChatEngine {
         failure = abortReason(controller.signal);
       } else {
         failure = toGatewayError(error);
-        outcome = chunks.length > 0 ? 'partial' : 'failed';
+        outcome = deltas > 0 ? 'partial' : 'failed';
         if (failure.code === 'internal_error') this.options.onInternalError?.(error, request.requestId);
       }
       await settle();
@@ -243,7 +250,7 @@ export class ChatEngine {
   private async finish(request: ChatRequest, resolved: ResolvedModel, sessionId: string, grant: AdmissionGrant | undefined, ending: Ending): Promise<GatewayError | undefined> {
     const { billed, usage, ttftMs, startedAt } = ending;
     const unkept = await this.keepTurns(request, resolved, sessionId, ending);
-    const outcome: UsageOutcome = unkept && ending.outcome === 'completed' ? (ending.reply.length > 0 ? 'partial' : 'failed') : ending.outcome;
+    const outcome: UsageOutcome = unkept && ending.outcome === 'completed' ? (ending.deltas > 0 ? 'partial' : 'failed') : ending.outcome;
     const failure = unkept && ending.outcome === 'completed' ? unkept : ending.failure;
     const record: UsageRecord = {
       requestId: request.requestId,

@@ -2,7 +2,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import type { StopReason } from '@streamgate/protocol';
 import { GatewayError } from '../../errors.js';
 import type { ChatModel, ChatModelCall, ChatModelPart } from '../chat-model.js';
-import { estimateTokens, simulatorReplyTokens } from './simulator-reply.js';
+import { estimateTokens, simulatorReply } from './simulator-reply.js';
 
 export interface SimulatorDefaults {
   /** Time to first token when a request does not say, in milliseconds. */
@@ -24,10 +24,11 @@ export class SimulatorChatModel implements ChatModel {
     const tokensPerSecond = knobs.tokens_per_second ?? this.defaults.tokensPerSecond;
     const lastMessage = call.messages[call.messages.length - 1]?.content ?? '';
     const turn = call.messages.filter((message) => message.role === 'user').length;
-    let tokens = simulatorReplyTokens(lastMessage, turn, knobs.output_tokens);
+    const reply = simulatorReply(lastMessage, turn, knobs.output_tokens);
+    let length = reply.length;
     let stopReason: StopReason = 'end_turn';
-    if (call.maxTokens !== undefined && tokens.length > call.maxTokens) {
-      tokens = tokens.slice(0, call.maxTokens);
+    if (call.maxTokens !== undefined && length > call.maxTokens) {
+      length = call.maxTokens;
       stopReason = 'max_tokens';
     }
     const inputTokens = estimateTokens((call.system ?? '') + call.messages.map((message) => message.content).join('\n'));
@@ -35,17 +36,17 @@ export class SimulatorChatModel implements ChatModel {
     const start = performance.now();
     const intervalMs = tokensPerSecond > 0 ? 1000 / tokensPerSecond : 0;
     const failAt = knobs.fail_after_tokens;
-    for (let index = 0; index <= tokens.length; index++) {
+    for (let index = 0; index <= length; index++) {
       if (index === failAt) {
         throw new GatewayError('upstream_error', `The simulator failed after ${index} tokens, as the request asked.`);
       }
-      if (index === tokens.length) break;
+      if (index === length) break;
       // Token i is due at ttft + i * interval; tokens already due go out without a timer.
       const waitMs = start + ttftMs + index * intervalMs - performance.now();
       if (waitMs >= 1) await delay(waitMs, undefined, { signal: call.signal });
       if (call.signal.aborted) return;
-      yield { type: 'delta', text: tokens[index]! };
+      yield { type: 'delta', text: reply.token(index) };
     }
-    yield { type: 'finish', stopReason, usage: { inputTokens, outputTokens: tokens.length } };
+    yield { type: 'finish', stopReason, usage: { inputTokens, outputTokens: length } };
   }
 }

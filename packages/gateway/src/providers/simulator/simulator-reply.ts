@@ -8,22 +8,31 @@ const FILLER = (
 const MAX_ECHO_WORDS = 256;
 const DEFAULT_EXTRA_TOKENS = 24;
 
+/** The filler words as tokens (with their leading space), made once and shared by every reply. */
+const FILLER_TOKENS = FILLER.map((word) => ` ${word}`);
+
+/** A reply's tokens, made on demand: a 100,000-token reply holds its opening, not 100,000 strings. */
+export interface SimulatorReply {
+  readonly length: number;
+  token(index: number): string;
+}
+
 /**
- * The simulator's reply as a list of tokens (a word and its trailing space): it starts by echoing the
- * user's message, says which turn of the conversation this is, then continues with a fixed text.
+ * The simulator's reply (a word and its leading space per token): it starts by echoing the user's
+ * message, says which turn of the conversation this is, then continues with a fixed text.
  * The same message, turn and length always give the same tokens.
  */
-export function simulatorReplyTokens(message: string, turn: number, outputTokens?: number): string[] {
+export function simulatorReply(message: string, turn: number, outputTokens?: number): SimulatorReply {
   const echo = message.split(/\s+/).filter((word) => word.length > 0).slice(0, MAX_ECHO_WORDS);
-  const opening = ['You', 'said:', ...echo.map((word, index) => (index === 0 ? `"${word}` : word))];
-  opening[opening.length - 1] += '".';
-  opening.push('This', 'is', 'turn', `${turn}.`);
+  const words = ['You', 'said:', ...echo.map((word, index) => (index === 0 ? `"${word}` : word))];
+  words[words.length - 1] += '".';
+  words.push('This', 'is', 'turn', `${turn}.`);
+  const opening = words.map((word, index) => (index === 0 ? word : ` ${word}`));
   const length = outputTokens ?? opening.length + DEFAULT_EXTRA_TOKENS;
-  const words: string[] = [];
-  for (let index = 0; index < length; index++) {
-    words.push(index < opening.length ? opening[index]! : FILLER[(index - opening.length) % FILLER.length]!);
-  }
-  return words.map((word, index) => (index === 0 ? word : ` ${word}`));
+  return {
+    length,
+    token: (index) => (index < opening.length ? opening[index]! : FILLER_TOKENS[(index - opening.length) % FILLER_TOKENS.length]!),
+  };
 }
 
 /** A rough token count for text that no tokenizer has seen: about four characters a token. */
