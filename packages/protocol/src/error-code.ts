@@ -14,6 +14,11 @@ export const ERROR_CODES = [
   'not_found',
   'method_not_allowed',
   'upgrade_required',
+  // the HTTP boundary: requests Node's parser or the router refuse, and requests that arrive too slowly
+  'malformed_request',
+  'malformed_url',
+  'headers_too_large',
+  'request_timeout',
   'unauthorized',
   // access control and accounting
   'key_revoked',
