@@ -28,6 +28,8 @@ const environmentSchema = z.object({
   DRAIN_TIMEOUT_MS: integer('DRAIN_TIMEOUT_MS', STREAM_TIMING.drainTimeoutMs, 0, 3_600_000),
   WS_MAX_CONCURRENT_REQUESTS: integer('WS_MAX_CONCURRENT_REQUESTS', 16, 1, 10_000),
   STREAM_HIGH_WATER_BYTES: integer('STREAM_HIGH_WATER_BYTES', 64 * 1024, 1024, 64 * 1024 * 1024),
+  REQUEST_TIMEOUT_MS: integer('REQUEST_TIMEOUT_MS', 30_000, 100, 3_600_000),
+  HEADERS_TIMEOUT_MS: integer('HEADERS_TIMEOUT_MS', 10_000, 100, 3_600_000),
   SIMULATOR_TTFT_MS: integer('SIMULATOR_TTFT_MS', 150, 0, 600_000),
   SIMULATOR_TOKENS_PER_SECOND: integer('SIMULATOR_TOKENS_PER_SECOND', 50, 0, 1_000_000),
   DEFAULT_MODEL: z.string().optional().transform((value) => value?.trim() || 'simulator'),
@@ -54,6 +56,10 @@ export interface GatewayConfig {
   websocketMaxConcurrentRequests: number;
   /** Bytes a stream may have queued towards a slow client before the gateway stops reading upstream. */
   streamHighWaterBytes: number;
+  /** Longest a client may take to send a whole request, headers and body; the reply is not limited by it. */
+  requestTimeoutMs: number;
+  /** Longest a client may take to send the request line and headers (at most `requestTimeoutMs`). */
+  headersTimeoutMs: number;
   defaultModel: string;
   simulator: { ttftMs: number; tokensPerSecond: number };
   /** The built web app served at `/` (packages/web/dist by default). */
@@ -104,6 +110,9 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Gatewa
     drainTimeoutMs: value.DRAIN_TIMEOUT_MS,
     websocketMaxConcurrentRequests: value.WS_MAX_CONCURRENT_REQUESTS,
     streamHighWaterBytes: value.STREAM_HIGH_WATER_BYTES,
+    requestTimeoutMs: value.REQUEST_TIMEOUT_MS,
+    // Node refuses a headers timeout longer than the request timeout; the headers are part of the request.
+    headersTimeoutMs: Math.min(value.HEADERS_TIMEOUT_MS, value.REQUEST_TIMEOUT_MS),
     defaultModel: value.DEFAULT_MODEL,
     simulator: { ttftMs: value.SIMULATOR_TTFT_MS, tokensPerSecond: value.SIMULATOR_TOKENS_PER_SECOND },
     webAppDirectory: value.WEB_APP_DIR,

@@ -14,8 +14,11 @@ import { MediaEngine } from './engine/media-engine.js';
 import type { UsageSink } from './engine/usage-record.js';
 import { GatewayError } from './errors.js';
 import { requireKeys } from './http/authenticate.js';
+import { createClientErrorHandler } from './http/client-error-handler.js';
+import { closeAfterEarlyAnswers } from './http/early-answer.js';
 import { errorHandler, sendError } from './http/error-handler.js';
 import { serializeRequest } from './http/log-serializers.js';
+import { requestTimeouts } from './http/request-timeouts.js';
 import { RouteTable } from './http/route-table.js';
 import { buildModels } from './routing/build-models.js';
 import { MediaModels } from './routing/media-models.js';
@@ -104,6 +107,8 @@ export async function buildGateway(config: GatewayConfig, overrides: GatewayOver
     },
     // Long enough that an over-long session id reaches validation and gets invalid_session_id, not a bare 414.
     routerOptions: { maxParamLength: 1024 },
+    clientErrorHandler: createClientErrorHandler(config),
+    ...requestTimeouts(config),
     forceCloseConnections: true,
     return503OnClosing: true,
     trustProxy: config.access.trustProxy,
@@ -149,6 +154,8 @@ export async function buildGateway(config: GatewayConfig, overrides: GatewayOver
 
   // JSON only: a text/plain body is refused with 415 rather than validated as a string.
   app.removeContentTypeParser('text/plain');
+  // A body refused before it arrived is read to its end, up to twice the limit (at least 16 MiB), so the client sees the answer.
+  closeAfterEarlyAnswers(app, { discardLimitBytes: Math.max(16 * 1024 * 1024, 2 * config.bodyLimitBytes) });
   app.setValidatorCompiler(validatorCompiler);
   // Response schemas document the API; the bodies are built by our own code, so plain JSON.stringify serializes them.
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));
