@@ -40,6 +40,10 @@ export function buildApp(app: App, config: InfraConfig, options: BuildAppOptions
   if (!existsSync(path.join(imageDirectory, 'Dockerfile'))) {
     throw new Error(`${imageDirectory} has no Dockerfile: the gateway image is built from the repository root's Dockerfile`);
   }
+  const webAppDirectory = fromRepositoryRoot(config.webAppDirectory);
+  if (!existsSync(path.join(webAppDirectory, 'index.html'))) {
+    throw new Error(`webAppDirectory: ${webAppDirectory} has no index.html; build the web app first (npm run build)`);
+  }
   const prefix = config.stackPrefix;
   const env = { region: config.region };
   const { domain, waf } = config.edge;
@@ -81,7 +85,7 @@ export function buildApp(app: App, config: InfraConfig, options: BuildAppOptions
     originUsesTls: service.originUsesTls,
     originSecret: data.secrets.originVerify,
     adminApiKey: data.secrets.adminApiKey,
-    webAppDirectory: fromRepositoryRoot(config.webAppDirectory),
+    webAppDirectory,
     certificate: globalEdge?.certificate,
     webAclArn: config.edge.webAclArn ?? globalEdge?.webAclArn,
     description: 'StreamGate: CloudFront, the web app bucket and the outputs',

@@ -1,5 +1,3 @@
-import { existsSync } from 'node:fs';
-import path from 'node:path';
 import type { Construct } from 'constructs';
 import { CfnOutput, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import * as certificatemanager from 'aws-cdk-lib/aws-certificatemanager';
@@ -39,9 +37,6 @@ export class CdnStack extends Stack {
   constructor(scope: Construct, id: string, props: CdnStackProps) {
     super(scope, id, props);
     const { edge } = props.config;
-    if (!existsSync(path.join(props.webAppDirectory, 'index.html'))) {
-      throw new Error(`webAppDirectory: ${props.webAppDirectory} has no index.html; build the web app first (npm run build)`);
-    }
     this.bucket = new s3.Bucket(this, 'WebApp', {
       blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
       encryption: s3.BucketEncryption.S3_MANAGED,

@@ -27,6 +27,7 @@ export interface SynthesizeOptions {
   readonly outdir?: string;
   /** CDK's CloudFormation linter; off by default in tests because it takes ~5 s to start. */
   readonly validateTemplates?: boolean;
+  readonly context?: Readonly<Record<string, unknown>>;
 }
 
 let webAppFixture: string | undefined;
@@ -48,7 +49,7 @@ export function webAppDirectoryFixture(): string {
  */
 export function synthesize(input: InfraConfigInput, options: SynthesizeOptions = {}): Synthesized {
   const config = parseInfraConfig({ webAppDirectory: webAppDirectoryFixture(), ...input }, 'test');
-  const app = createStreamGateApp({ outdir: options.outdir ?? mkdtempSync(path.join(tmpdir(), 'streamgate-cdk-')), validateTemplates: options.validateTemplates ?? false });
+  const app = createStreamGateApp({ outdir: options.outdir ?? mkdtempSync(path.join(tmpdir(), 'streamgate-cdk-')), validateTemplates: options.validateTemplates ?? false, context: options.context });
   const stacks = buildApp(app, config);
   const assembly = app.synth();
   const template = (stack: { readonly artifactId: string }) => Template.fromJSON(assembly.getStackArtifact(stack.artifactId).template as Record<string, unknown>);
