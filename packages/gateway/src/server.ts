@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { maxHeaderSize } from 'node:http';
 import type { DestinationStream } from 'pino';
 import fastifyCors from '@fastify/cors';
 import fastifySwagger from '@fastify/swagger';
@@ -6,7 +7,7 @@ import fastifySwaggerUi from '@fastify/swagger-ui';
 import fastifyWebsocket from '@fastify/websocket';
 import { REQUEST_ID_PATTERN } from '@streamgate/protocol';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { jsonSchemaTransform, validatorCompiler } from 'fastify-type-provider-zod';
+import { jsonSchemaTransform } from 'fastify-type-provider-zod';
 import { createAccessServices, type AccessServices } from './access/access-services.js';
 import type { GatewayConfig } from './config.js';
 import { ChatEngine } from './engine/chat-engine.js';
@@ -14,9 +15,11 @@ import { MediaEngine } from './engine/media-engine.js';
 import type { UsageSink } from './engine/usage-record.js';
 import { GatewayError } from './errors.js';
 import { requireKeys } from './http/authenticate.js';
+import { zodValidatorCompiler } from './http/body-validator.js';
 import { createClientErrorHandler } from './http/client-error-handler.js';
 import { closeAfterEarlyAnswers } from './http/early-answer.js';
-import { errorHandler, sendError } from './http/error-handler.js';
+import { errorHandler, frameworkErrorHandler, sendError } from './http/error-handler.js';
+import { registerJsonBodyParser } from './http/json-body-parser.js';
 import { serializeRequest } from './http/log-serializers.js';
 import { requestTimeouts } from './http/request-timeouts.js';
 import { RouteTable } from './http/route-table.js';
@@ -105,8 +108,10 @@ export async function buildGateway(config: GatewayConfig, overrides: GatewayOver
       const header = request.headers['x-request-id'];
       return typeof header === 'string' && REQUEST_ID_PATTERN.test(header) ? header : randomUUID();
     },
-    // Long enough that an over-long session id reaches validation and gets invalid_session_id, not a bare 414.
-    routerOptions: { maxParamLength: 1024 },
+    // No URL is longer than the headers may be, so every path parameter reaches its schema: an
+    // over-long session id is invalid_session_id, not a bare 414.
+    routerOptions: { maxParamLength: maxHeaderSize },
+    frameworkErrors: frameworkErrorHandler,
     clientErrorHandler: createClientErrorHandler(config),
     ...requestTimeouts(config),
     forceCloseConnections: true,
@@ -154,9 +159,10 @@ export async function buildGateway(config: GatewayConfig, overrides: GatewayOver
 
   // JSON only: a text/plain body is refused with 415 rather than validated as a string.
   app.removeContentTypeParser('text/plain');
+  registerJsonBodyParser(app);
   // A body refused before it arrived is read to its end, up to twice the limit (at least 16 MiB), so the client sees the answer.
   closeAfterEarlyAnswers(app, { discardLimitBytes: Math.max(16 * 1024 * 1024, 2 * config.bodyLimitBytes) });
-  app.setValidatorCompiler(validatorCompiler);
+  app.setValidatorCompiler(zodValidatorCompiler);
   // Response schemas document the API; the bodies are built by our own code, so plain JSON.stringify serializes them.
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));
   app.setErrorHandler(errorHandler);

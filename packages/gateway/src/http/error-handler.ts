@@ -11,6 +11,9 @@ const FASTIFY_CODES: Record<string, ErrorCode> = {
   FST_ERR_CTP_INVALID_MEDIA_TYPE: 'unsupported_media_type',
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'invalid_request',
   FST_ERR_CTP_INVALID_TYPE: 'invalid_request',
+  FST_ERR_BAD_URL: 'malformed_url',
+  // Unreachable while maxParamLength is the header size limit; kept so that it never becomes a bare 414.
+  FST_ERR_MAX_PARAM_LENGTH: 'invalid_request',
 };
 
 export function sendError(reply: FastifyReply, error: GatewayError, requestId: string): FastifyReply {
@@ -51,4 +54,13 @@ export function errorHandler(this: unknown, error: FastifyError, request: Fastif
   if (gatewayError.code === 'internal_error') request.log.error({ err: error }, 'unhandled error');
   else request.log.info({ code: gatewayError.code }, gatewayError.message);
   return sendError(reply, gatewayError, request.id);
+}
+
+/**
+ * Fastify's `frameworkErrors`: errors it meets before routing (a bad percent-encoding in the URL)
+ * get the registry's code, the documented body and an `X-Request-Id`, like every other answer.
+ */
+export function frameworkErrorHandler(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
+  reply.header('x-request-id', request.id);
+  return errorHandler(error, request, reply);
 }
