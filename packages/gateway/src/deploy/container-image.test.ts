@@ -55,7 +55,18 @@ describe('the Dockerfile', () => {
     assert.ok(runtimeImage, `the runtime image is a pinned Node 22 or 24 slim image, got ${runtime.image}`);
     // The native SQLite addon installed in the build stage must load in the runtime stage.
     assert.equal(build.image, `node:${runtimeImage[1]}-${runtimeImage[3]}`);
-    assert.match(build.all('RUN').join('\n'), /\bnpm ci\b/);
+  });
+
+  test('installs, in the build stage, every workspace the root build script builds', () => {
+    const install = build.all('RUN').find((text) => /\bnpm ci\b/.test(text));
+    assert.ok(install, 'the build stage runs npm ci (whose prepare script builds)');
+    const installed = new Set([...install.matchAll(/--workspace (\S+)/g)].map((match) => match[1]!));
+    const manifest = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { workspaces: string[]; scripts: Record<string, string> };
+    const names = new Map(manifest.workspaces.map((workspace) => [workspace, (JSON.parse(readFileSync(path.join(ROOT, workspace, 'package.json'), 'utf8')) as { name: string }).name]));
+    const script = `${manifest.scripts.prepare} ${manifest.scripts.build}`;
+    for (const [workspace, name] of names) {
+      if (script.includes(workspace) || script.includes(name)) assert.ok(installed.has(name), `the root build builds ${workspace}: the Dockerfile's npm ci needs --workspace ${name}`);
+    }
   });
 
   test('the runtime stage holds only the runtime layout, owned by root, and runs as a non-root user', () => {
