@@ -42,6 +42,7 @@ import { registerHealthRoutes } from './transports/system/health-routes.js';
 import type { ChatConnection } from './transports/websocket/chat-connection.js';
 import { registerTicketRoute } from './transports/websocket/ticket-route.js';
 import { registerWebSocketRoutes } from './transports/websocket/websocket-routes.js';
+import { protectPages } from './transports/web/page-headers.js';
 import { registerWebAppRoutes } from './transports/web/web-app-routes.js';
 
 export { loadConfig, type GatewayConfig } from './config.js';
@@ -212,6 +213,7 @@ export async function buildGateway(config: GatewayConfig, overrides: GatewayOver
     },
     transform: jsonSchemaTransform,
   });
+  protectPages(app, ['/docs', '/openapi.json']);
   await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
   await app.register(fastifyWebsocket, { options: { maxPayload: config.bodyLimitBytes } });
 

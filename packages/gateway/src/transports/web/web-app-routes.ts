@@ -2,22 +2,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyReply } from 'fastify';
-
-/**
- * The app's own pages may load only what the gateway serves, and talk only to it: a model's reply
- * rendered as Markdown cannot load a script, an image or a frame from elsewhere.
- */
-const CONTENT_SECURITY_POLICY = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data:",
-  "connect-src 'self'",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "frame-ancestors 'none'",
-  "form-action 'self'",
-].join('; ');
+import { pageHeaders } from './page-headers.js';
 
 const NOT_BUILT_PAGE = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>StreamGate</title></head>
@@ -41,7 +26,7 @@ export async function registerWebAppRoutes(app: FastifyInstance, directory: stri
   const route = { config: { public: true, rateLimit: false }, schema: { hide: true } };
   if (!existsSync(index)) {
     app.get('/', route, async function webAppNotBuilt(_request, reply) {
-      return reply.code(404).type('text/html; charset=utf-8').header('cache-control', 'no-store').send(NOT_BUILT_PAGE);
+      return pageHeaders(reply).code(404).type('text/html; charset=utf-8').header('cache-control', 'no-store').send(NOT_BUILT_PAGE);
     });
     return;
   }
@@ -68,11 +53,4 @@ export async function registerWebAppRoutes(app: FastifyInstance, directory: stri
       return pageHeaders(reply).sendFile(entry.name, directory, { maxAge: '1h' });
     });
   }
-}
-
-function pageHeaders(reply: FastifyReply): FastifyReply {
-  return reply
-    .header('content-security-policy', CONTENT_SECURITY_POLICY)
-    .header('x-content-type-options', 'nosniff')
-    .header('referrer-policy', 'no-referrer');
 }
