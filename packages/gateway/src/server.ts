@@ -40,6 +40,7 @@ import { registerUsageRoute } from './transports/rest/usage-route.js';
 import { registerChatStreamRoute } from './transports/sse/chat-stream-route.js';
 import { registerHealthRoutes } from './transports/system/health-routes.js';
 import type { ChatConnection } from './transports/websocket/chat-connection.js';
+import { websocketErrorHandler } from './transports/websocket/websocket-error-handler.js';
 import { registerTicketRoute } from './transports/websocket/ticket-route.js';
 import { registerWebSocketRoutes } from './transports/websocket/websocket-routes.js';
 import { protectPages } from './transports/web/page-headers.js';
@@ -215,7 +216,7 @@ export async function buildGateway(config: GatewayConfig, overrides: GatewayOver
   });
   protectPages(app, ['/docs', '/openapi.json']);
   await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
-  await app.register(fastifyWebsocket, { options: { maxPayload: config.bodyLimitBytes } });
+  await app.register(fastifyWebsocket, { errorHandler: websocketErrorHandler, options: { maxPayload: config.bodyLimitBytes } });
 
   app.get('/openapi.json', { config: { public: true }, schema: { hide: true } }, async function openapi() {
     return app.swagger();

@@ -43,6 +43,10 @@ export function toHttpError(error: FastifyError | GatewayError | Error): Gateway
     const message = code === 'malformed_json' ? `${ERROR_REGISTRY.malformed_json.message} ${fastifyError.message}` : undefined;
     return new GatewayError(code, message);
   }
+  // Node's error for a request whose client went away while its body was still arriving.
+  if (fastifyError.code === 'ECONNRESET' && error.message === 'aborted') {
+    return new GatewayError('cancelled', 'The client closed the connection before the body arrived.');
+  }
   if (error instanceof SyntaxError && fastifyError.statusCode === 400) {
     return new GatewayError('malformed_json', `${ERROR_REGISTRY.malformed_json.message} ${error.message}`);
   }
