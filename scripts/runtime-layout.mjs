@@ -75,7 +75,13 @@ export function productionPackages() {
         throw new Error(`${name}, needed by ${path.relative(root, directory) || 'the root'}, is not installed: run \`npm ci\` first`);
       }
       const real = realpathSync(location);
-      if (!real.split(path.sep).includes('node_modules')) continue; // a workspace package, copied as such
+      if (!real.split(path.sep).includes('node_modules')) {
+        // A workspace package: copied as such (manifest and build), so it must be one of ours.
+        if (!WORKSPACE_PACKAGES.includes(path.relative(root, real).split(path.sep).join('/'))) {
+          throw new Error(`${name} (${path.relative(root, real)}) is needed at run time: add it to WORKSPACE_PACKAGES in scripts/runtime-layout.mjs`);
+        }
+        continue;
+      }
       const relative = path.relative(root, location);
       if (found.has(relative)) continue;
       found.add(relative);
