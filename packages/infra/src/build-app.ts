@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { type App, Tags } from 'aws-cdk-lib';
 import type { InfraConfig } from './config/infra-config-schema.js';
+import { InfraConfigError } from './config/load-infra-config.js';
 import { DataStack } from './data/data-stack.js';
 import { CdnStack } from './edge/cdn-stack.js';
 import { GlobalEdgeStack } from './edge/global-edge-stack.js';
@@ -38,11 +39,11 @@ export interface BuildAppOptions {
 export function buildApp(app: App, config: InfraConfig, options: BuildAppOptions = {}): StreamGateStacks {
   const imageDirectory = options.imageDirectory ?? REPOSITORY_ROOT;
   if (!existsSync(path.join(imageDirectory, 'Dockerfile'))) {
-    throw new Error(`${imageDirectory} has no Dockerfile: the gateway image is built from the repository root's Dockerfile`);
+    throw new InfraConfigError(`${imageDirectory} has no Dockerfile: the gateway image is built from the repository root's Dockerfile`);
   }
   const webAppDirectory = fromRepositoryRoot(config.webAppDirectory);
   if (!existsSync(path.join(webAppDirectory, 'index.html'))) {
-    throw new Error(`webAppDirectory: ${webAppDirectory} has no index.html; build the web app first (npm run build)`);
+    throw new InfraConfigError(`webAppDirectory: ${webAppDirectory} has no index.html; build the web app first (npm run build)`);
   }
   const prefix = config.stackPrefix;
   const env = { region: config.region };

@@ -23,6 +23,8 @@ export function createStreamGateApp(options: StreamGateAppOptions = {}): App {
   return new App({
     outdir: process.env.CDK_OUTDIR ?? options.outdir,
     builtinCloudFormationValidation: options.validateTemplates ?? true,
+    // bin/app.ts synthesizes explicitly, and only a valid app: no empty assembly on the way out of a failure.
+    autoSynth: false,
     context: { ...FEATURE_FLAGS, ...options.context },
   });
 }

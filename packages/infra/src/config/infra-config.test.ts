@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
 import { STREAM_TIMING } from '@streamgate/protocol';
 import { InfraConfigError, parseInfraConfig, readInfraConfig } from './load-infra-config.js';
@@ -120,4 +121,12 @@ test('settings come from context (object or JSON string) or from a JSON file, no
   assert.throws(() => readInfraConfig({ file }), /is not valid JSON/);
   assert.throws(() => readInfraConfig({ file: path.join(directory, 'missing.json') }), /Cannot read the StreamGate infra config file/);
   assert.equal(readInfraConfig({}).stackPrefix, 'StreamGate');
+});
+
+test('the example configs in packages/infra/config are valid', () => {
+  for (const name of ['small.example.json', 'large.example.json']) {
+    const file = fileURLToPath(new URL(`../../config/${name}`, import.meta.url));
+    assert.doesNotThrow(() => readInfraConfig({ file }), name);
+  }
+  assert.equal(readInfraConfig({ file: fileURLToPath(new URL('../../config/large.example.json', import.meta.url)) }).edge.domain?.name, 'chat.example.com');
 });
