@@ -9,6 +9,7 @@ import { REQUEST_ID_PATTERN } from '@streamgate/protocol';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform } from 'fastify-type-provider-zod';
 import { createAccessServices, type AccessServices } from './access/access-services.js';
+import { requireOriginSecret } from './access/origin-verify.js';
 import type { GatewayConfig } from './config.js';
 import { ChatEngine } from './engine/chat-engine.js';
 import { MediaEngine } from './engine/media-engine.js';
@@ -183,6 +184,7 @@ export async function buildGateway(config: GatewayConfig, overrides: GatewayOver
     if (engine.isDraining) reply.header('connection', 'close');
   });
   routes.attach(app);
+  if (config.access.originVerifySecret) app.addHook('onRequest', requireOriginSecret(config.access.originVerifySecret));
   requireKeys(app, { authenticator: access.authenticator, tickets: access.tickets, limiter: access.limiter, publicPrefixes: PUBLIC_PREFIXES });
   if (config.access.corsOrigins.length > 0) {
     // Closed unless configured: the web app served by the gateway itself is same-origin and needs no CORS.

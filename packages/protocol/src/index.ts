@@ -6,3 +6,4 @@ export * from './chat-request.js';
 export * from './chat-response.js';
 export * from './session.js';
 export * from './stream-timing.js';
+export * from './origin-verify.js';

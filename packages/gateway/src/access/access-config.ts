@@ -49,6 +49,7 @@ export const accessEnvironment = {
     .optional()
     .default('open'),
   TRUST_PROXY: optionalText,
+  ORIGIN_VERIFY_HEADER: optionalText,
   REDIS_URL: optionalText,
   DATABASE_URL: optionalText,
   USAGE_STORE: store('USAGE_STORE'),
@@ -93,6 +94,8 @@ export interface AccessConfig {
   rateLimitFailureMode: 'open' | 'closed';
   /** Fastify's `trustProxy`: which proxies' `X-Forwarded-For` gives the client address (a number: that many hops). */
   trustProxy: boolean | string[] | ((address: string, hop: number) => boolean);
+  /** The secret a CDN adds in `X-Origin-Verify`; when set, requests without it are refused (`/health`, `/ready` excepted). */
+  originVerifySecret?: string;
   redisUrl?: string;
   databaseUrl?: string;
   usageStore: 'memory' | 'sqlite' | 'postgres';
@@ -181,6 +184,7 @@ export function toAccessConfig(value: AccessEnvironment): AccessConfig {
     },
     rateLimitFailureMode: value.RATE_LIMIT_FAILURE_MODE,
     trustProxy,
+    ...(value.ORIGIN_VERIFY_HEADER ? { originVerifySecret: value.ORIGIN_VERIFY_HEADER } : {}),
     ...(value.REDIS_URL ? { redisUrl: value.REDIS_URL } : {}),
     ...(value.DATABASE_URL ? { databaseUrl: value.DATABASE_URL } : {}),
     usageStore,
