@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Match } from 'aws-cdk-lib/assertions';
+import { ORIGIN_VERIFY_HEADER_NAME } from '@streamgate/protocol';
 import { MANAGED_ENVIRONMENT } from './config/setting-rules.js';
-import { ORIGIN_VERIFY_HEADER_NAME } from './origin-verify.js';
 import { BEDROCK_ACTIONS } from './service/bedrock-access.js';
 import { onlyResource, PRODUCTION_SETTINGS, resourcesOf, synthesize } from './test-support/synthesize.js';
 

@@ -1,7 +1,7 @@
 import { Duration } from 'aws-cdk-lib';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
-import { ORIGIN_VERIFY_HEADER_NAME } from '../origin-verify.js';
+import { ORIGIN_VERIFY_HEADER_NAME } from '@streamgate/protocol';
 
 /** The paths CloudFront sends to the gateway; everything else is the web app from S3. */
 export const API_PATH_PATTERNS = ['/v1/*', '/api/*', '/ws/*'] as const;

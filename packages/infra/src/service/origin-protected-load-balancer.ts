@@ -4,7 +4,7 @@ import type * as certificatemanager from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import { ORIGIN_VERIFY_HEADER_NAME } from '../origin-verify.js';
+import { ORIGIN_VERIFY_HEADER_NAME } from '@streamgate/protocol';
 import { GATEWAY_PORT, HTTP_PORT, HTTPS_PORT } from '../ports.js';
 
 /** Props of {@link OriginProtectedLoadBalancer}. */
@@ -21,7 +21,9 @@ export interface OriginProtectedLoadBalancerProps {
 /**
  * An internet-facing ALB that only CloudFront can use: its security group admits only CloudFront's
  * origin-facing addresses (see TierSecurityGroups), and its listener forwards only requests carrying the
- * secret origin header; anything else gets 403. It proxies WebSockets natively, unlike an API Gateway
+ * secret origin header; anything else gets 403. CloudFront's addresses are shared by every CloudFront
+ * customer, so the security group alone does not prove a request is ours; the gateway checks the same
+ * header again (ORIGIN_VERIFY_HEADER). It proxies WebSockets natively, unlike an API Gateway
  * WebSocket API (frames become POSTs) or an NLB (no path routing, no HTTP health checks).
  */
 export class OriginProtectedLoadBalancer extends Construct {
