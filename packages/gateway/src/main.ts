@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { gatewayVersion, parseCommandLine, STREAMGATE_USAGE } from './cli/command-line.js';
 import { runKeysCommand, UsageError } from './cli/keys-command.js';
 import { ConfigError, loadConfig } from './config.js';
 import { buildGateway } from './server.js';
@@ -54,12 +55,28 @@ async function main(): Promise<void> {
 
 /** `streamgate keys ...`: manage API keys in the configured store, then exit. */
 async function keys(argv: string[]): Promise<void> {
-  const code = await runKeysCommand(argv, loadConfig(), { out: (text) => process.stdout.write(text.endsWith('\n') ? text : `${text}\n`) });
+  const code = await runKeysCommand(argv, () => loadConfig(), { out: (text) => process.stdout.write(text.endsWith('\n') ? text : `${text}\n`) });
   process.exitCode = code;
 }
 
-const [subcommand, ...subcommandArguments] = process.argv.slice(2);
-(subcommand === 'keys' ? keys(subcommandArguments) : main()).catch((error: unknown) => {
+/** What the command line asks for; help and the version never read the environment or bind a port. */
+async function run(): Promise<void> {
+  const command = parseCommandLine(process.argv.slice(2));
+  switch (command.name) {
+    case 'help':
+      process.stdout.write(STREAMGATE_USAGE);
+      return;
+    case 'version':
+      process.stdout.write(`${gatewayVersion()}\n`);
+      return;
+    case 'keys':
+      return keys(command.arguments);
+    case 'serve':
+      return main();
+  }
+}
+
+run().catch((error: unknown) => {
   if (error instanceof ConfigError) {
     process.stderr.write(`${error.message}\n`);
     process.exit(78);

@@ -21,7 +21,7 @@ Commands:
   rotate KEY_ID [--overlap-seconds S]  (default KEY_ROTATION_OVERLAP_SECONDS)
   revoke KEY_ID
 
-Every command takes --json for machine-readable output.
+Every command takes --json for machine-readable output, and --help for this text.
 `;
 
 export class UsageError extends Error {}
@@ -83,14 +83,18 @@ function describe(key: WireKey): string {
   ].join('\n');
 }
 
-/** `streamgate keys ...`: returns the exit code. */
-export async function runKeysCommand(argv: string[], config: GatewayConfig, output: Output): Promise<number> {
+/**
+ * `streamgate keys ...`: returns the exit code. The configuration is loaded only once a command
+ * needs the store, so that `--help` works whatever the environment holds.
+ */
+export async function runKeysCommand(argv: string[], loadConfiguration: () => GatewayConfig, output: Output): Promise<number> {
   const { values, positionals } = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
   const [command, ...rest] = positionals;
   if (values.help || command === undefined || command === 'help') {
     output.out(KEYS_USAGE);
     return command === undefined && !values.help ? 64 : 0;
   }
+  const config = loadConfiguration();
   const { store, close } = await openStore(config);
   const keys = new KeyManager({ store, rotationOverlapSeconds: config.access.rotationOverlapSeconds, cacheSeconds: 0 });
   const print = (value: unknown, text: string) => output.out(values.json ? JSON.stringify(value, null, 2) : text);
