@@ -19,6 +19,19 @@ test('API_KEYS is a comma-separated list; blanks are ignored', () => {
   assert.deepEqual(loadConfig({ API_KEYS: ' one, two ,,' }).apiKeys, ['one', 'two']);
 });
 
+test('API_KEYS or ADMIN_API_KEY set to nothing but commas is refused, not read as "no keys" (which would print a development key)', () => {
+  for (const variable of ['API_KEYS', 'ADMIN_API_KEY']) {
+    for (const value of [',,', ' , ']) {
+      assert.throws(
+        () => loadConfig({ [variable]: value }),
+        (error: unknown) => error instanceof ConfigError && error.problems.length === 1 && error.problems[0]!.startsWith(`${variable} holds no key`),
+      );
+    }
+  }
+  assert.deepEqual(loadConfig({ API_KEYS: '' }).apiKeys, []);
+  assert.deepEqual(loadConfig({ ADMIN_API_KEY: '  ' }).access.adminKeys, []);
+});
+
 test('every bad variable is named in one error', () => {
   assert.throws(
     () => loadConfig({ PORT: '70000', HEARTBEAT_INTERVAL_MS: 'soon', SESSION_STORE: 'floppy' }),

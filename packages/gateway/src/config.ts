@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { STREAM_TIMING } from '@streamgate/protocol';
 import { accessEnvironment, toAccessConfig, type AccessConfig } from './access/access-config.js';
-import { ConfigError, integer, list } from './env-values.js';
+import { ConfigError, credentialList, integer } from './env-values.js';
 import { loadUpstreamConfig, type UpstreamConfig } from './routing/upstream-config.js';
 
 export { ConfigError } from './env-values.js';
@@ -11,7 +11,7 @@ export { ConfigError } from './env-values.js';
 const environmentSchema = z.object({
   HOST: z.string().optional().transform((value) => value?.trim() || '127.0.0.1'),
   PORT: integer('PORT', 8000, 0, 65_535),
-  API_KEYS: list,
+  API_KEYS: credentialList('API_KEYS'),
   LOG_LEVEL: z
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
       message: 'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent',

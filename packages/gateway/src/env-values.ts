@@ -26,6 +26,24 @@ export const list = z
       .filter((item) => item.length > 0),
   );
 
+/**
+ * A comma-separated list of credentials. Set to nothing but commas and blanks (`API_KEYS=",,"`, a
+ * template that filled in no key) it is refused: read as no keys at all, it would silently open a
+ * deployment to a development key printed into its log.
+ */
+export const credentialList = (name: string) =>
+  z
+    .string()
+    .optional()
+    .transform((value, context) => {
+      const items = list.parse(value);
+      if (items.length === 0 && value !== undefined && value.trim() !== '') {
+        context.addIssue({ code: 'custom', message: `${name} holds no key, only commas and blanks ("${value}"): list the keys separated by commas, or leave ${name} unset` });
+        return z.NEVER;
+      }
+      return items;
+    });
+
 /** Every problem with the environment, each naming its variable. */
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {

@@ -106,3 +106,39 @@ describe('the streamgate process', () => {
     assert.match(stderr, /LOG_LEVEL must be one of/);
   });
 });
+
+describe('the development key', () => {
+  test('API_KEYS set to nothing but commas stops start-up (exit 78, naming API_KEYS) instead of printing a development key', async () => {
+    const dataDirectory = mkdtempSync(path.join(tmpdir(), 'streamgate-main-'));
+    directories.push(dataDirectory);
+    const child = spawn(process.execPath, [MAIN], { env: { PATH: process.env.PATH, PORT: '0', DATA_DIR: dataDirectory, API_KEYS: ',,' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+    assert.equal(code, 78);
+    assert.match(stderr, /API_KEYS holds no key, only commas and blanks/);
+    assert.doesNotMatch(stdout, /sg-dev-/);
+  });
+
+  test('with ADMIN_API_KEY set, or a managed key in the store, start-up says there is no development key, and why', async () => {
+    const admin = await launch({ API_KEYS: '', ADMIN_API_KEY: 'sg-admin-process-test-0123456789' });
+    assert.ok(admin.stdout.some((line) => line.includes('StreamGate starts without a development key: ADMIN_API_KEY is set.')), admin.stdout.join('\n'));
+    assert.ok(admin.stdout.some((line) => line.includes('A development key printed by an earlier start no longer works')));
+    assert.ok(!admin.stdout.some((line) => line.includes('sg-dev-')));
+    assert.equal(await admin.stop(), 0);
+
+    const dataDirectory = mkdtempSync(path.join(tmpdir(), 'streamgate-main-'));
+    directories.push(dataDirectory);
+    const created = spawn(process.execPath, [MAIN, 'keys', 'create', '--name', 'app', '--owner', 'team'], { env: { PATH: process.env.PATH, DATA_DIR: dataDirectory }, stdio: 'ignore' });
+    assert.equal(await new Promise((resolve) => created.once('exit', resolve)), 0);
+    const managed = await launch({ API_KEYS: '', DATA_DIR: dataDirectory });
+    assert.ok(managed.stdout.some((line) => line.includes('StreamGate starts without a development key: 1 managed key exists in the key store.')), managed.stdout.join('\n'));
+    assert.equal(await managed.stop(), 0);
+
+    const configured = await launch({ API_KEYS: KEY, ADMIN_API_KEY: 'sg-admin-process-test-0123456789' });
+    assert.ok(!configured.stdout.some((line) => line.includes('development key')), 'with API_KEYS nobody expects a development key');
+    assert.equal(await configured.stop(), 0);
+  });
+});

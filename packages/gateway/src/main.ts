@@ -8,6 +8,21 @@ import { buildGateway } from './server.js';
 async function main(): Promise<void> {
   const config = loadConfig();
   const gateway = await buildGateway(config);
+  const withheld = gateway.access.developmentKeyWithheld;
+  if (withheld) {
+    // People follow the Quick start (a development key), then the Keys section (ADMIN_API_KEY, a
+    // managed key): the key they were using stops working at this start, and they must be told why.
+    process.stdout.write(
+      [
+        '',
+        `StreamGate starts without a development key: ${withheld.join(', ')}.`,
+        '  A development key printed by an earlier start no longer works: use a managed key',
+        '  (npx streamgate keys create --help), a key from API_KEYS, or a JWT.',
+        '',
+      ].join('\n') + '\n',
+    );
+  }
+
   const address = await gateway.app.listen({ host: config.host, port: config.port });
   gateway.app.log.info({ address, models: gateway.registry.ids() }, 'listening');
 

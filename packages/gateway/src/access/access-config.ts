@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ConfigError, integer, list } from '../env-values.js';
+import { ConfigError, credentialList, integer, list } from '../env-values.js';
 
 const JWT_ALGORITHMS = ['HS256', 'HS384', 'HS512', 'RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'] as const;
 export type JwtAlgorithm = (typeof JWT_ALGORITHMS)[number];
@@ -27,7 +27,7 @@ const store = (name: string) =>
 
 /** The access-control and accounting variables, merged into the gateway's environment schema. */
 export const accessEnvironment = {
-  ADMIN_API_KEY: list,
+  ADMIN_API_KEY: credentialList('ADMIN_API_KEY'),
   KEY_STORE: store('KEY_STORE'),
   KEY_CACHE_SECONDS: integer('KEY_CACHE_SECONDS', 5, 0, 3600),
   KEY_ROTATION_OVERLAP_SECONDS: integer('KEY_ROTATION_OVERLAP_SECONDS', 24 * 3600, 0, 90 * 24 * 3600),

@@ -55,6 +55,11 @@ export interface AccessServices {
   redis?: Redis;
   /** The random key made at start-up when nothing else could authenticate anyone. */
   developmentKey?: string;
+  /**
+   * With no API_KEYS, why no development key was made: the credentials that exist instead. A key
+   * printed by an earlier start stops working then, which people must be told.
+   */
+  developmentKeyWithheld?: string[];
   /** Each dependency's state, for `/ready`. */
   readiness(): Promise<Record<string, ReadinessCheck>>;
   /** Writes out pending usage, then closes stores and connections. */
@@ -117,8 +122,16 @@ export async function createAccessServices(config: GatewayConfig, logger: Fastif
   const keys = new KeyManager({ store: keyStore, rotationOverlapSeconds: access.rotationOverlapSeconds, cacheSeconds: access.keyCacheSeconds });
   const jwt = access.jwt ? new JwtVerifier(access.jwt) : undefined;
   let developmentKey: string | undefined;
-  if (config.apiKeys.length === 0 && access.adminKeys.length === 0 && !jwt && (await keyStore.list()).length === 0) {
-    developmentKey = generateDevelopmentKey();
+  let developmentKeyWithheld: string[] | undefined;
+  if (config.apiKeys.length === 0) {
+    const managedKeys = (await keyStore.list()).length;
+    const credentials = [
+      ...(access.adminKeys.length > 0 ? ['ADMIN_API_KEY is set'] : []),
+      ...(jwt ? ['JWTs are accepted (JWT_SECRET or JWT_JWKS_URL)'] : []),
+      ...(managedKeys > 0 ? [`${managedKeys} managed key${managedKeys === 1 ? '' : 's'} exist${managedKeys === 1 ? 's' : ''} in the key store`] : []),
+    ];
+    if (credentials.length === 0) developmentKey = generateDevelopmentKey();
+    else developmentKeyWithheld = credentials;
   }
   const authenticator = new Authenticator({
     adminKeys: access.adminKeys,
@@ -197,6 +210,7 @@ export async function createAccessServices(config: GatewayConfig, logger: Fastif
     ...(usageWriter ? { usageWriter } : {}),
     ...(redis ? { redis } : {}),
     ...(developmentKey ? { developmentKey } : {}),
+    ...(developmentKeyWithheld ? { developmentKeyWithheld } : {}),
     readiness,
     close,
   };
