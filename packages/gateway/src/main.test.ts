@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, describe, test } from 'node:test';
@@ -140,5 +141,51 @@ describe('the development key', () => {
     const configured = await launch({ API_KEYS: KEY, ADMIN_API_KEY: 'sg-admin-process-test-0123456789' });
     assert.ok(!configured.stdout.some((line) => line.includes('development key')), 'with API_KEYS nobody expects a development key');
     assert.equal(await configured.stop(), 0);
+  });
+});
+
+/** The process's exit code and its output, for runs that are meant to stop at start-up. */
+async function failedStart(environment: Record<string, string>): Promise<{ code: number | null; stderr: string; stdout: string }> {
+  const dataDirectory = mkdtempSync(path.join(tmpdir(), 'streamgate-main-'));
+  directories.push(dataDirectory);
+  const child = spawn(process.execPath, [MAIN], { env: { PATH: process.env.PATH, HOST: '127.0.0.1', API_KEYS: KEY, DATA_DIR: dataDirectory, ...environment }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+  return { code, stderr, stdout };
+}
+
+/** A loopback port that nothing listens on (taken, then given back). */
+async function closedPort(): Promise<number> {
+  const server = createServer().listen(0, '127.0.0.1');
+  await new Promise((resolve) => server.once('listening', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+describe('start-up failures say what is wrong in one line, without a stack', () => {
+  test('a port already in use: exit 1 naming HOST:PORT', async () => {
+    const holder = createServer().listen(0, '127.0.0.1');
+    await new Promise((resolve) => holder.once('listening', resolve));
+    const { port } = holder.address() as AddressInfo;
+    try {
+      const { code, stderr } = await failedStart({ PORT: String(port) });
+      assert.equal(code, 1);
+      assert.equal(stderr, `streamgate failed to start: cannot listen on 127.0.0.1:${port}: the address is already in use (another gateway or program holds the port: stop it, or set PORT to another)\n`);
+    } finally {
+      holder.close();
+    }
+  });
+
+  test('an unreachable DATABASE_URL: exit 1 naming the variable and where it points, without the password', async () => {
+    const port = await closedPort();
+    const { code, stderr } = await failedStart({ PORT: '0', DATABASE_URL: `postgres://streamgate:hunter2-secret@127.0.0.1:${port}/streamgate` });
+    assert.equal(code, 1);
+    assert.equal(stderr.split('\n').filter(Boolean).length, 1, stderr);
+    assert.match(stderr, new RegExp(`^streamgate failed to start: cannot reach DATABASE_URL \\(postgres://streamgate@127\\.0\\.0\\.1:${port}/streamgate\\): connect ECONNREFUSED`));
+    assert.doesNotMatch(stderr, /hunter2/);
   });
 });

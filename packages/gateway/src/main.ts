@@ -2,7 +2,8 @@
 import { gatewayVersion, parseCommandLine, STREAMGATE_USAGE } from './cli/command-line.js';
 import { runKeysCommand, UsageError } from './cli/keys-command.js';
 import { ConfigError, loadConfig } from './config.js';
-import { buildGateway } from './server.js';
+import { buildGateway, type Gateway } from './server.js';
+import { StartupError } from './startup-error.js';
 
 /** `streamgate`: reads the environment, listens, and drains on SIGTERM/SIGINT. */
 async function main(): Promise<void> {
@@ -23,7 +24,7 @@ async function main(): Promise<void> {
     );
   }
 
-  const address = await gateway.app.listen({ host: config.host, port: config.port });
+  const address = await listen(gateway, config.host, config.port);
   gateway.app.log.info({ address, models: gateway.registry.ids() }, 'listening');
 
   if (gateway.developmentKey) {
@@ -68,6 +69,23 @@ async function main(): Promise<void> {
   process.on('SIGINT', stop);
 }
 
+/** Why a port cannot be had, for the errors people meet at start-up. */
+const LISTEN_FAILURES: Record<string, string> = {
+  EADDRINUSE: 'the address is already in use (another gateway or program holds the port: stop it, or set PORT to another)',
+  EACCES: 'permission denied (ports below 1024 need privileges: set PORT to 1024 or more)',
+  EADDRNOTAVAIL: 'HOST is not an address of this machine (0.0.0.0 listens on every interface)',
+};
+
+async function listen(gateway: Gateway, host: string, port: number): Promise<string> {
+  try {
+    return await gateway.app.listen({ host, port });
+  } catch (error) {
+    const reason = LISTEN_FAILURES[(error as { code?: string }).code ?? ''];
+    if (!reason) throw error;
+    throw new StartupError(`cannot listen on ${host.includes(':') ? `[${host}]` : host}:${port}: ${reason}`, { cause: error });
+  }
+}
+
 /** `streamgate keys ...`: manage API keys in the configured store, then exit. */
 async function keys(argv: string[]): Promise<void> {
   const code = await runKeysCommand(argv, () => loadConfig(), { out: (text) => process.stdout.write(text.endsWith('\n') ? text : `${text}\n`) });
@@ -99,6 +117,10 @@ run().catch((error: unknown) => {
   if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
     process.stderr.write(`${(error as Error).message}\n`);
     process.exit(64);
+  }
+  if (error instanceof StartupError) {
+    process.stderr.write(`streamgate failed to start: ${error.message}\n`);
+    process.exit(1);
   }
   process.stderr.write(`streamgate failed to start: ${(error as Error).stack ?? String(error)}\n`);
   process.exit(1);

@@ -17,6 +17,7 @@ import { SqliteUsageStore } from '../stores/usage/sqlite-usage-store.js';
 import type { UsageStore } from '../stores/usage/usage-store.js';
 import { UsageWriter } from '../stores/usage/usage-writer.js';
 import { AccessAdmission } from './access-admission.js';
+import { openDependency, redactUrl } from '../startup-error.js';
 import { generateDevelopmentKey } from './api-keys.js';
 import { Authenticator } from './authenticator.js';
 import { BudgetTracker } from './budgets.js';
@@ -78,14 +79,14 @@ export async function createAccessServices(config: GatewayConfig, logger: Fastif
   const keyStore =
     overrides.keyStore ??
     (access.keyStore === 'postgres'
-      ? await PostgresKeyStore.open(postgres())
+      ? await openDependency('DATABASE_URL', access.databaseUrl!, () => PostgresKeyStore.open(postgres()))
       : access.keyStore === 'sqlite'
         ? new SqliteKeyStore(sqliteFile('keys.db'))
         : new MemoryKeyStore());
   const usageStore =
     overrides.usageStore ??
     (access.usageStore === 'postgres'
-      ? await PostgresUsageStore.open(postgres())
+      ? await openDependency('DATABASE_URL', access.databaseUrl!, () => PostgresUsageStore.open(postgres()))
       : access.usageStore === 'sqlite'
         ? new SqliteUsageStore(sqliteFile('usage.db'))
         : new MemoryUsageStore());
@@ -114,7 +115,8 @@ export async function createAccessServices(config: GatewayConfig, logger: Fastif
       () => false,
     );
     const waited = await Promise.race([connected, new Promise<false>((resolve) => setTimeout(resolve, REDIS_FIRST_CONNECT_MS, false).unref())]);
-    if (!waited) logger.warn('Redis did not answer at start-up; serving on local limits until it does');
+    // Not fatal, by design: limits fall back to this instance and sessions to 503s until Redis answers.
+    if (!waited) logger.warn({ redis: redactUrl(access.redisUrl) }, 'REDIS_URL did not answer at start-up; serving on local limits until it does');
   } else {
     limitBackend = new MemoryLimitBackend();
   }

@@ -5,6 +5,7 @@ import type { GatewayConfig } from '../config.js';
 import type { BudgetPeriod, KeyLimits, KeyStore } from '../stores/keys/key-store.js';
 import { PostgresKeyStore } from '../stores/keys/postgres-key-store.js';
 import { SqliteKeyStore } from '../stores/keys/sqlite-key-store.js';
+import { openDependency } from '../startup-error.js';
 import { toWireKey, type WireKey } from '../transports/admin/key-wire.js';
 import path from 'node:path';
 
@@ -62,7 +63,7 @@ async function openStore(config: GatewayConfig): Promise<{ store: KeyStore; clos
   if (access.keyStore === 'postgres') {
     const pool = createPostgresPool(access.databaseUrl!, () => undefined);
     try {
-      return { store: await PostgresKeyStore.open(pool), close: () => pool.end() };
+      return { store: await openDependency('DATABASE_URL', access.databaseUrl!, () => PostgresKeyStore.open(pool)), close: () => pool.end() };
     } catch (error) {
       await pool.end();
       throw error;
