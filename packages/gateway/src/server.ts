@@ -22,6 +22,7 @@ import { closeAfterEarlyAnswers } from './http/early-answer.js';
 import { errorHandler, frameworkErrorHandler, sendError } from './http/error-handler.js';
 import { registerJsonBodyParser } from './http/json-body-parser.js';
 import { serializeRequest } from './http/log-serializers.js';
+import { RequestLogController } from './http/request-log-controller.js';
 import { requestTimeouts } from './http/request-timeouts.js';
 import { RouteTable } from './http/route-table.js';
 import { buildModels } from './routing/build-models.js';
@@ -105,6 +106,8 @@ export async function buildGateway(config: GatewayConfig, overrides: GatewayOver
       serializers: { req: serializeRequest },
       ...(overrides.logStream ? { stream: overrides.logStream } : {}),
     },
+    // Health probes at debug; the closing line of each request names its path, key id and model.
+    logController: new RequestLogController(),
     bodyLimit: config.bodyLimitBytes,
     requestIdHeader: false,
     genReqId: (request) => {

@@ -34,6 +34,18 @@ describe('sessions API', () => {
     for (const turn of session.turns) assert.ok(Date.parse(turn.created_at) >= before - 1000);
   });
 
+  test('POST /v1/sessions creates a session like POST /api/v1/sessions, so every session call shares the /v1 base URL', async () => {
+    const created = await harness.gateway.app.inject({ method: 'POST', url: '/v1/sessions', headers: { 'x-api-key': TEST_KEY, 'content-type': 'application/json' }, payload: '' });
+    assert.equal(created.statusCode, 201);
+    const { session_id: sessionId, created_at: createdAt } = created.json();
+    assert.ok(!Number.isNaN(Date.parse(createdAt)));
+    assert.equal((await request('GET', `/v1/sessions/${sessionId}`)).json().session_id, sessionId);
+    assert.equal((await request('GET', `/v1/sessions/${sessionId}`, OTHER_KEY)).statusCode, 404, 'it belongs to the key that created it');
+    assert.ok((await request('POST', '/v1/sessions', 'not-a-key')).statusCode === 401);
+    const documented = (await harness.gateway.app.inject({ method: 'GET', url: '/openapi.json' })).json();
+    assert.ok(documented.paths['/v1/sessions'].post && documented.paths['/api/v1/sessions'].post, 'both are in the API reference');
+  });
+
   test('DELETE clears the session; reading it afterwards is 404', async () => {
     const { session_id: sessionId } = (await request('POST', '/api/v1/sessions')).json();
     await request('POST', '/v1/chat', TEST_KEY, { message: 'hello', session_id: sessionId, simulate: { ttft_ms: 0, tokens_per_second: 0 } });

@@ -28,21 +28,28 @@ const errors = { '4XX': errorResponseSchema, '5XX': errorResponseSchema };
 export function registerSessionRoutes(app: FastifyInstance, sessions: SessionStore): void {
   const typed = app.withTypeProvider<ZodTypeProvider>();
 
-  typed.post(
-    '/api/v1/sessions',
-    {
-      schema: {
-        summary: 'Create a session',
-        tags: ['sessions'],
-        response: { 201: z.object({ session_id: z.string(), created_at: z.string() }), ...errors },
+  // `/api/v1/sessions` is the path the design documents give (their apps call it); `/v1/sessions`
+  // is the same call beside the other session routes, so that one base URL serves them all.
+  for (const [url, summary] of [
+    ['/v1/sessions', 'Create a session'],
+    ['/api/v1/sessions', 'Create a session (the same as POST /v1/sessions, at the path the design documents give)'],
+  ] as const) {
+    typed.post(
+      url,
+      {
+        schema: {
+          summary,
+          tags: ['sessions'],
+          response: { 201: z.object({ session_id: z.string(), created_at: z.string() }), ...errors },
+        },
       },
-    },
-    async function createSession(request, reply) {
-      const id = randomUUID();
-      await sessions.create(id, request.caller.keyId);
-      return reply.code(201).send({ session_id: id, created_at: new Date().toISOString() });
-    },
-  );
+      async function createSession(request, reply) {
+        const id = randomUUID();
+        await sessions.create(id, request.caller.keyId);
+        return reply.code(201).send({ session_id: id, created_at: new Date().toISOString() });
+      },
+    );
+  }
 
   typed.get(
     '/v1/sessions',

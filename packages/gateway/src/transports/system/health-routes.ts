@@ -40,7 +40,7 @@ export function registerHealthRoutes(
   typed.get(
     '/health',
     {
-      config: { public: true, rateLimit: false },
+      config: { public: true, rateLimit: false, requestLogLevel: 'debug' },
       schema: { summary: 'Liveness', tags: ['system'], response: { 200: z.object({ status: z.literal('ok') }) } },
     },
     async function health() {
@@ -51,7 +51,7 @@ export function registerHealthRoutes(
   typed.get(
     '/ready',
     {
-      config: { public: true, rateLimit: false },
+      config: { public: true, rateLimit: false, requestLogLevel: 'debug' },
       schema: { summary: 'Readiness, with each dependency', tags: ['system'], response: { 200: readySchema, 503: readySchema } },
     },
     async function ready(_request, reply) {
