@@ -13,6 +13,7 @@ interface ErrorDefinition {
 export const ERROR_REGISTRY: Readonly<Record<ErrorCode, ErrorDefinition>> = {
   malformed_json: { status: 400, message: 'The body is not valid JSON.', retryable: false },
   invalid_request: { status: 400, message: 'The request is not valid.', retryable: false },
+  unsupported_parameter: { status: 400, message: 'The model cannot honour a field of this request.', retryable: false },
   unsupported_media_type: { status: 415, message: 'Send the body as application/json.', retryable: false },
   payload_too_large: { status: 413, message: 'The body is larger than the configured limit.', retryable: false },
   invalid_session_id: {

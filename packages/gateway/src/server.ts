@@ -36,6 +36,7 @@ import { registerBedrockRoutes } from './transports/bedrock/bedrock-routes.js';
 import type { UsageStore } from './stores/usage/usage-store.js';
 import { registerKeyRoutes } from './transports/admin/keys-routes.js';
 import { registerOpenAiRoutes } from './transports/openai/openai-routes.js';
+import { sendUnknownRouteError } from './transports/openai/openai-error.js';
 import { registerChatRoute } from './transports/rest/chat-route.js';
 import { registerSessionRoutes } from './transports/rest/sessions-routes.js';
 import { registerUsageRoute } from './transports/rest/usage-route.js';
@@ -174,12 +175,14 @@ export async function buildGateway(config: GatewayConfig, overrides: GatewayOver
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler(function notFound(request, reply) {
     const pathname = request.url.split('?', 1)[0]!;
+    // Under /v1 the caller may be an OpenAI client: a body both kinds of client read.
+    const send = pathname.startsWith('/v1/') ? sendUnknownRouteError : sendError;
     const allowed = routes.allowedMethods(pathname);
     if (allowed.length > 0 && !allowed.includes(request.method)) {
       reply.header('allow', allowed.join(', '));
-      return sendError(reply, new GatewayError('method_not_allowed', `${request.method} is not allowed on ${pathname}; use ${allowed.join(', ')}.`), request.id);
+      return send(reply, new GatewayError('method_not_allowed', `${request.method} is not allowed on ${pathname}; use ${allowed.join(', ')}.`), request.id);
     }
-    return sendError(reply, new GatewayError('not_found', `No route ${request.method} ${pathname}.`), request.id);
+    return send(reply, new GatewayError('not_found', `No route ${request.method} ${pathname}.`), request.id);
   });
   app.addHook('onRequest', async function tagResponse(request, reply) {
     reply.header('x-request-id', request.id);

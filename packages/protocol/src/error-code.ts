@@ -7,6 +7,7 @@
 export const ERROR_CODES = [
   'malformed_json',
   'invalid_request',
+  'unsupported_parameter',
   'unsupported_media_type',
   'payload_too_large',
   'invalid_session_id',

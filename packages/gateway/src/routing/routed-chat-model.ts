@@ -59,6 +59,11 @@ export class RoutedChatModel implements ChatModel {
     this.fallbacks = models;
   }
 
+  /** The kinds of upstream a call may reach: its targets' and its fallbacks' (what a request may ask depends on them). */
+  providerTypes(): Set<string> {
+    return new Set([this, ...this.fallbacks].flatMap((model) => model.targets.map((target) => target.provider.type)));
+  }
+
   /** A target drawn by weight. */
   pick(random: () => number = this.options.random ?? Math.random): RouteTarget {
     const total = this.targets.reduce((sum, target) => sum + target.weight, 0);

@@ -39,8 +39,9 @@ const toolChoiceSchema = z.union([
 ]);
 
 /**
- * The body of `POST /v1/chat/completions`, as OpenAI's API defines it. Fields the gateway does not
- * know are ignored (clients send many); `session_id` and `simulate` are StreamGate's own.
+ * The body of `POST /v1/chat/completions`, as OpenAI's API defines it; `session_id` and `simulate` are
+ * StreamGate's own. Fields not declared here are kept: OpenAI-compatible upstreams get them as sent,
+ * and other upstreams refuse them unless harmless (`request-parameters.ts`).
  */
 export const chatCompletionsBodySchema = z.looseObject({
   model: z.string().min(1).max(256).optional().describe('A gateway model id or alias (default: the default model)'),

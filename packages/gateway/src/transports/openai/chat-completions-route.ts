@@ -13,6 +13,7 @@ import { convertOpenAiMessages } from './convert-openai-messages.js';
 import { openAiErrorResponseSchema } from './openai-schemas.js';
 import type { OpenAiSurface } from './openai-surface.js';
 import { openAiProviderOptions } from './provider-options.js';
+import { checkParameters } from './request-parameters.js';
 import { sendChatCompletionStream } from './send-chat-completion-stream.js';
 
 const DESCRIPTION = [
@@ -21,6 +22,8 @@ const DESCRIPTION = [
   'adds a last chunk with the usage. Tool calls come back as `tool_calls` where the model supports tools',
   '(OpenAI-compatible servers and Bedrock). Errors have OpenAI\'s shape `{"error":{"message","type","param","code"}}`,',
   'with StreamGate\'s stable code. Send `X-Session-Id` (or `session_id`) to record the turn in a session.',
+  'OpenAI-compatible upstreams get every field as sent; a field another upstream cannot honour is refused with',
+  '`unsupported_parameter` naming it (docs/openai-compatibility.md has the table).',
 ].join('\n');
 
 const completionSchema = z.looseObject({
@@ -118,6 +121,8 @@ export function registerChatCompletionsRoute(app: FastifyInstance, surface: Open
     },
     async function chatCompletions(request, reply) {
       const body = request.body;
+      // Before anything starts: a field the model's upstream would not honour is refused, not dropped.
+      checkParameters(body, surface.registry.resolve(body.model));
       const chatRequest = toChatRequest(request, body);
       const stream = await surface.engine.open(chatRequest, abortOnClientClose(reply));
       const id = `chatcmpl-${stream.requestId}`;

@@ -90,8 +90,10 @@ describe('OpenAI tools -> Bedrock Converse options', () => {
 });
 
 describe('provider options', () => {
-  it('pass the messages and the OpenAI fields to OpenAI-compatible upstreams, nothing the gateway sets itself', () => {
-    const options = openAiProviderOptions(body({ messages: [{ role: 'user', content: 'Hi' }], seed: 3, user: 'u-1', temperature: 1, max_tokens: 9, unknown_field: true }));
-    assert.deepEqual(options, { 'openai-compatible': { messages: [{ role: 'user', content: 'Hi' }], parameters: { seed: 3, user: 'u-1' } } });
+  it('pass the messages and every other field, known or not, to OpenAI-compatible upstreams, nothing the gateway sets itself', () => {
+    const options = openAiProviderOptions(
+      body({ messages: [{ role: 'user', content: 'Hi' }], seed: 3, user: 'u-1', temperature: 1, max_tokens: 9, logprobs: true, reasoning_effort: 'low', unknown_field: true, session_id: 's-1', simulate: { ttft_ms: 0 } }),
+    );
+    assert.deepEqual(options, { 'openai-compatible': { messages: [{ role: 'user', content: 'Hi' }], parameters: { seed: 3, user: 'u-1', logprobs: true, reasoning_effort: 'low', unknown_field: true } } });
   });
 });

@@ -21,6 +21,7 @@ function paramOf(error: GatewayError): string | null {
   if (error.code === 'model_not_found') return 'model';
   if (error.code === 'invalid_session_id') return 'session_id';
   const details = error.details;
+  if (error.code === 'unsupported_parameter') return (details as { param?: string } | undefined)?.param ?? null;
   if (Array.isArray(details) && typeof details[0]?.path === 'string') return details[0].path.replace(/^body\.?/, '') || null;
   return null;
 }
@@ -35,4 +36,14 @@ export function openAiErrorHandler(this: unknown, error: FastifyError, request: 
   if (gatewayError.code === 'internal_error') request.log.error({ err: error }, 'unhandled error');
   else request.log.info({ code: gatewayError.code }, gatewayError.message);
   return reply.code(gatewayError.status).type('application/json; charset=utf-8').send(openAiErrorBody(gatewayError));
+}
+
+/**
+ * The answer to an unknown route under `/v1` (or a method it does not take), which an OpenAI client
+ * may be calling (`/v1/completions`, `/v1/audio/...`): OpenAI's shape and StreamGate's in one body,
+ * `{error: {message, type, param, code, request_id}}`, so that either kind of client reads it.
+ */
+export function sendUnknownRouteError(reply: FastifyReply, error: GatewayError, requestId: string): FastifyReply {
+  const body = { error: { ...openAiErrorBody(error).error, request_id: requestId } };
+  return reply.code(error.status).type('application/json; charset=utf-8').send(body);
 }
