@@ -28,6 +28,11 @@ const environmentSchema = z.object({
   DRAIN_TIMEOUT_MS: integer('DRAIN_TIMEOUT_MS', STREAM_TIMING.drainTimeoutMs, 0, 3_600_000),
   WS_MAX_CONCURRENT_REQUESTS: integer('WS_MAX_CONCURRENT_REQUESTS', 16, 1, 10_000),
   STREAM_HIGH_WATER_BYTES: integer('STREAM_HIGH_WATER_BYTES', 64 * 1024, 1024, 64 * 1024 * 1024),
+  STREAM_RETENTION: z.enum(['memory', 'redis'], { message: 'STREAM_RETENTION must be "memory" or "redis"' }).optional(),
+  STREAM_RETENTION_SECONDS: integer('STREAM_RETENTION_SECONDS', 600, 1, 7 * 24 * 3600),
+  STREAM_RESUME_GRACE_MS: integer('STREAM_RESUME_GRACE_MS', 30_000, 0, 3_600_000),
+  STREAM_RETENTION_MAX_EVENTS: integer('STREAM_RETENTION_MAX_EVENTS', 20_000, 10, 10_000_000),
+  STREAM_RETENTION_MEMORY_MB: integer('STREAM_RETENTION_MEMORY_MB', 64, 1, 1_000_000),
   REQUEST_TIMEOUT_MS: integer('REQUEST_TIMEOUT_MS', 30_000, 100, 3_600_000),
   HEADERS_TIMEOUT_MS: integer('HEADERS_TIMEOUT_MS', 10_000, 100, 3_600_000),
   SIMULATOR_TTFT_MS: integer('SIMULATOR_TTFT_MS', 150, 0, 600_000),
@@ -56,6 +61,17 @@ export interface GatewayConfig {
   websocketMaxConcurrentRequests: number;
   /** Bytes a stream may have queued towards a slow client before the gateway stops reading upstream. */
   streamHighWaterBytes: number;
+  /** Streamed requests' events, kept for resuming (see docs/long-runs.md). */
+  streams: {
+    /** `redis` when `REDIS_URL` is set and `STREAM_RETENTION` is not: resumable on every instance. */
+    retention: 'memory' | 'redis';
+    retentionSeconds: number;
+    /** How long a model call goes on after its last client left, waiting for a resume (0: stops at once). */
+    resumeGraceMs: number;
+    maxEventsPerStream: number;
+    /** The memory store's budget for every stream together. */
+    memoryBytes: number;
+  };
   /** Longest a client may take to send a whole request, headers and body; the reply is not limited by it. */
   requestTimeoutMs: number;
   /** Longest a client may take to send the request line and headers (at most `requestTimeoutMs`). */
@@ -87,6 +103,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Gatewa
   // Several instances behind a load balancer share Redis: their sessions belong there too.
   const sessionStore = value.SESSION_STORE ?? (value.REDIS_URL ? 'redis' : 'sqlite');
   const problems = sessionStore === 'redis' && !value.REDIS_URL ? ['SESSION_STORE: "redis" needs REDIS_URL'] : [];
+  if (value.STREAM_RETENTION === 'redis' && !value.REDIS_URL) problems.push('STREAM_RETENTION: "redis" needs REDIS_URL');
   let access: AccessConfig | undefined;
   try {
     access = toAccessConfig(value);
@@ -110,6 +127,13 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Gatewa
     drainTimeoutMs: value.DRAIN_TIMEOUT_MS,
     websocketMaxConcurrentRequests: value.WS_MAX_CONCURRENT_REQUESTS,
     streamHighWaterBytes: value.STREAM_HIGH_WATER_BYTES,
+    streams: {
+      retention: value.STREAM_RETENTION ?? (value.REDIS_URL ? 'redis' : 'memory'),
+      retentionSeconds: value.STREAM_RETENTION_SECONDS,
+      resumeGraceMs: value.STREAM_RESUME_GRACE_MS,
+      maxEventsPerStream: value.STREAM_RETENTION_MAX_EVENTS,
+      memoryBytes: value.STREAM_RETENTION_MEMORY_MB * 1024 * 1024,
+    },
     requestTimeoutMs: value.REQUEST_TIMEOUT_MS,
     // Node refuses a headers timeout longer than the request timeout; the headers are part of the request.
     headersTimeoutMs: Math.min(value.HEADERS_TIMEOUT_MS, value.REQUEST_TIMEOUT_MS),

@@ -52,6 +52,8 @@ export const ERROR_REGISTRY: Readonly<Record<ErrorCode, ErrorDefinition>> = {
   },
   duplicate_request_id: { status: 409, message: 'A request with this id is already running.', retryable: false },
   request_not_found: { status: 404, message: 'No running request has this id.', retryable: false },
+  stream_not_found: { status: 404, message: "No retained stream has this request id for this key (never retained, or its retention ended).", retryable: false },
+  stream_gap: { status: 410, message: 'Some events after that position are no longer retained: the stream cannot be resumed without a hole.', retryable: false },
   unsupported_message_type: { status: 400, message: 'Unknown message type.', retryable: false },
   unsupported_frame: { status: 400, message: 'Only JSON text frames are accepted.', retryable: false },
   upstream_error: { status: 502, message: 'The model provider failed.', retryable: true },

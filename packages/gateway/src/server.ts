@@ -13,6 +13,7 @@ import { requireOriginSecret } from './access/origin-verify.js';
 import type { GatewayConfig } from './config.js';
 import { ChatEngine } from './engine/chat-engine.js';
 import { MediaEngine } from './engine/media-engine.js';
+import { StreamRuns } from './engine/stream-runs.js';
 import type { UsageSink } from './engine/usage-record.js';
 import { GatewayError } from './errors.js';
 import { requireKeys } from './http/authenticate.js';
@@ -41,6 +42,9 @@ import { registerChatRoute } from './transports/rest/chat-route.js';
 import { registerSessionRoutes } from './transports/rest/sessions-routes.js';
 import { registerUsageRoute } from './transports/rest/usage-route.js';
 import { registerChatStreamRoute } from './transports/sse/chat-stream-route.js';
+import { registerResumeStreamRoute } from './transports/sse/resume-stream-route.js';
+import { registerRequestsRoute } from './transports/rest/requests-route.js';
+import { openStreamRetention } from './stores/streams/open-stream-retention.js';
 import { registerHealthRoutes } from './transports/system/health-routes.js';
 import type { ChatConnection } from './transports/websocket/chat-connection.js';
 import { websocketErrorHandler } from './transports/websocket/websocket-error-handler.js';
@@ -74,6 +78,8 @@ export interface GatewayOverrides {
 export interface Gateway {
   app: FastifyInstance;
   engine: ChatEngine;
+  /** Streamed requests running on their own, and resuming them. */
+  runs: StreamRuns;
   registry: ModelRegistry;
   sessions: SessionStore;
   usage: UsageSink;
@@ -96,6 +102,9 @@ export interface ShutdownResult {
 }
 
 const PUBLIC_PREFIXES = ['/docs'];
+
+/** How far (in events) a connected client may lag before its stream holds the model back. */
+const STREAM_WINDOW_EVENTS = 256;
 
 /** Builds the HTTP app from configuration. Never listens: `main.ts` does, tests use `inject()` or listen on port 0. */
 export async function buildGateway(config: GatewayConfig, overrides: GatewayOverrides = {}): Promise<Gateway> {
@@ -161,6 +170,8 @@ export async function buildGateway(config: GatewayConfig, overrides: GatewayOver
   const embeddings = built?.embeddings ?? new MediaModels('embedding');
   const images = built?.images ?? new MediaModels('image');
   const media = new MediaEngine({ usage, admission: access.admission, timeoutMs: config.upstreams.routing.timeoutMs, isDraining: () => engine.isDraining });
+  const streams = openStreamRetention(config, access.redis);
+  const runs = new StreamRuns({ retention: streams.retention, graceMs: config.streams.resumeGraceMs, windowEvents: STREAM_WINDOW_EVENTS, ...(streams.coordination ? { coordination: streams.coordination } : {}) });
   const connections = new Set<ChatConnection>();
   const routes = new RouteTable();
 
@@ -232,7 +243,9 @@ export async function buildGateway(config: GatewayConfig, overrides: GatewayOver
   const sessionKind = overrides.sessions ? undefined : config.sessionStore;
   registerHealthRoutes(app, engine, providerDirectory, async () => ({ sessions: await sessionReadiness(sessions, sessionKind), ...(await access.readiness()) }));
   registerChatRoute(app, engine);
-  registerChatStreamRoute(app, engine, config.heartbeatIntervalMs);
+  registerChatStreamRoute(app, engine, runs, config.heartbeatIntervalMs);
+  registerResumeStreamRoute(app, { runs, authenticator: access.authenticator, limiter: access.limiter, heartbeatIntervalMs: config.heartbeatIntervalMs });
+  registerRequestsRoute(app, runs);
   registerSessionRoutes(app, sessions);
   registerBedrockRoutes(app, {
     engine,
@@ -258,6 +271,7 @@ export async function buildGateway(config: GatewayConfig, overrides: GatewayOver
   });
   registerWebSocketRoutes(app, {
     engine,
+    runs,
     heartbeatIntervalMs: config.heartbeatIntervalMs,
     maxConcurrentRequests: config.websocketMaxConcurrentRequests,
     highWaterBytes: config.streamHighWaterBytes,
@@ -275,10 +289,19 @@ export async function buildGateway(config: GatewayConfig, overrides: GatewayOver
       // Still listening while streams finish: a probe sees `/ready` 503 draining (not a refused
       // connection), a new chat request 503 shutting_down, and every response says `Connection: close`.
       app.server.closeIdleConnections();
+      if (streams.retention.shared) {
+        // Every instance can resume these streams: let the clients go at once (they resume elsewhere)
+        // while the model calls finish into the shared store, so a deploy need not wait for slow readers.
+        runs.disconnectFollowers();
+        for (const connection of connections) connection.goAway();
+      }
       const drained = await engine.drain(config.drainTimeoutMs);
       for (const connection of connections) connection.goAway();
       await app.close();
       await engine.waitForIdle(config.drainTimeoutMs);
+      await streams.retention.flush();
+      await streams.coordination?.close();
+      await streams.retention.close();
       await access.close();
       await sessions.close();
       await built?.close();
@@ -287,5 +310,5 @@ export async function buildGateway(config: GatewayConfig, overrides: GatewayOver
       return { drained, lostUsageRecords };
     })());
 
-  return { app, engine, registry, sessions, usage, access, ...(developmentKey ? { developmentKey } : {}), shutdown };
+  return { app, engine, runs, registry, sessions, usage, access, ...(developmentKey ? { developmentKey } : {}), shutdown };
 }

@@ -6,4 +6,4 @@ export const REQUEST_ID_PATTERN = SESSION_ID_PATTERN;
 
 export const MAX_MESSAGE_CHARACTERS = 200_000;
 
-export type { CancelFrame, ChatFrame, ChatRequestBody, SimulateOptions } from './schemas.js';
+export type { CancelFrame, ChatFrame, ChatRequestBody, ResumeFrame, SimulateOptions } from './schemas.js';

@@ -40,6 +40,9 @@ export const ERROR_CODES = [
   'too_many_requests_on_connection',
   'duplicate_request_id',
   'request_not_found',
+  // resuming a stream
+  'stream_not_found',
+  'stream_gap',
   'unsupported_message_type',
   'unsupported_frame',
   'upstream_error',

@@ -34,8 +34,14 @@ export const chatRequestSchema = z
     max_tokens: z.number().int().min(1).max(1_000_000).optional(),
     temperature: z.number().min(0).max(2).optional(),
     simulate: simulateSchema.optional(),
+    background: z
+      .boolean()
+      .optional()
+      .describe('true: the run continues to the end with no client connected; fetch it later by resuming or with GET /v1/requests/{request_id}'),
   })
-  .strict();
+  .strict()
+  // What /docs "Try it out" sends: the built-in simulator, a short reply that starts at once.
+  .meta({ example: { message: 'Hello', model: 'simulator', simulate: { ttft_ms: 100, tokens_per_second: 20, output_tokens: 12 } } });
 
 export type ChatRequestBody = z.infer<typeof chatRequestSchema>;
 
@@ -51,7 +57,17 @@ export const cancelFrameSchema = z
   .object({ type: z.literal('cancel'), request_id: z.string().min(1).max(128) })
   .strict();
 
+/** Continues a request's events on this socket, after the last `seq` the client received (-1: from the start). */
+export const resumeFrameSchema = z
+  .object({
+    type: z.literal('resume'),
+    request_id: z.string().regex(REQUEST_ID_PATTERN, 'request_id must be 1-128 characters of A-Z, a-z, 0-9, "-" or "_"'),
+    after_seq: z.number().int().min(-1).max(Number.MAX_SAFE_INTEGER).optional(),
+  })
+  .strict();
+
 export const pingFrameSchema = z.object({ type: z.literal('ping') }).passthrough();
 
 export type ChatFrame = z.infer<typeof chatFrameSchema>;
 export type CancelFrame = z.infer<typeof cancelFrameSchema>;
+export type ResumeFrame = z.infer<typeof resumeFrameSchema>;

@@ -16,6 +16,8 @@ export interface SseStartData {
   request_id: string;
   session_id: string;
   model: string;
+  /** To the client that started the stream only: resumes it without a key (for `EventSource`). */
+  resume_token?: string;
 }
 
 export interface SseMessageData {

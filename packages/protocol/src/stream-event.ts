@@ -19,6 +19,11 @@ export interface StartEvent {
   requestId: string;
   model: string;
   sessionId: string;
+  /**
+   * Given to the client that started the request only: resumes this one stream without a key
+   * (`GET /v1/chat/stream/{request_id}?resume_token=`), for a browser's `EventSource`.
+   */
+  resumeToken?: string;
 }
 
 export interface DeltaEvent {

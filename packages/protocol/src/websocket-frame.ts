@@ -5,7 +5,7 @@ import type { WireMetrics, WireUsage } from './sse-event.js';
 /** Frames the server sends. Frames that belong to a request carry `request_id` and a per-request `seq`. */
 export type ServerFrame =
   | { event: 'connected'; session_id?: string; connection_id: string; heartbeat_interval_ms: number }
-  | { event: 'start'; request_id: string; seq: number; session_id: string; model: string }
+  | { event: 'start'; request_id: string; seq: number; session_id: string; model: string; resume_token?: string }
   | { event: 'message'; request_id: string; seq: number; content: string }
   | { event: 'trace'; request_id: string; seq: number; data: unknown }
   | {

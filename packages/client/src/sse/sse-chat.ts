@@ -15,7 +15,15 @@ import { toStreamEvent } from '../wire/wire-event.js';
 export function chatOverSse(http: HttpClient, request: ChatRequest, controller: ChatStreamController): void {
   if (controller.ended) return;
   const abort = new AbortController();
-  controller.onCancel(() => abort.abort());
+  controller.onCancel(() => {
+    // Closing the connection alone would leave the model running for the gateway's resume grace:
+    // say "cancel" first, then hang up.
+    http
+      .send({ method: 'POST', path: `/v1/requests/${encodeURIComponent(controller.requestId)}/cancel`, requestId: controller.requestId })
+      .then((response) => response.body?.cancel())
+      .catch(() => undefined);
+    abort.abort();
+  });
   readStream(http, request, controller, abort.signal).catch((error: unknown) => controller.fail(asStreamGateError(error, controller.requestId)));
 }
 

@@ -16,7 +16,7 @@ describe('ORIGIN_VERIFY_HEADER: only requests that came through the CDN', () => 
     harness.gateway.app.inject({ method: 'POST', url: '/v1/chat', headers: { ...harness.headers, ...headers }, payload: { message: 'hi', simulate: { ttft_ms: 0, tokens_per_second: 0, output_tokens: 2 } } });
 
   test('a request without the header, or with a wrong one, is 403 forbidden even with a valid key', async () => {
-    for (const headers of [{}, { 'x-origin-verify': 'wrong' }, { 'x-origin-verify': `${SECRET}x` }]) {
+    for (const headers of [{}, { 'x-origin-verify': 'wrong' }, { 'x-origin-verify': `${SECRET}x` }] as Record<string, string>[]) {
       const response = await chat(headers);
       assert.equal(response.statusCode, 403, JSON.stringify(headers));
       assert.equal(response.json().error.code, 'forbidden');

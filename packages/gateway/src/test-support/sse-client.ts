@@ -22,6 +22,15 @@ export async function* postSse(url: string, body: unknown, headers: Record<strin
     body: JSON.stringify(body),
     ...(signal ? { signal } : {}),
   });
+  yield* readSse(response);
+}
+
+/** GETs an SSE endpoint (a resume) and yields its events and comments, as postSse does. */
+export async function* getSse(url: string, headers: Record<string, string>, signal?: AbortSignal): AsyncGenerator<SseItem> {
+  yield* readSse(await fetch(url, { headers, ...(signal ? { signal } : {}) }));
+}
+
+async function* readSse(response: Response): AsyncGenerator<SseItem> {
   if (!response.ok || !response.body) {
     const error = new Error(`HTTP ${response.status}`) as Error & { status: number; body: unknown };
     error.status = response.status;

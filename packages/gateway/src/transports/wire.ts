@@ -16,7 +16,10 @@ export function wireMetrics(event: DoneEvent): WireMetrics {
 export function wirePayload(event: StreamEvent): { name: string; data: Record<string, unknown> } {
   switch (event.type) {
     case 'start':
-      return { name: 'start', data: { request_id: event.requestId, session_id: event.sessionId, model: event.model } };
+      return {
+        name: 'start',
+        data: { request_id: event.requestId, session_id: event.sessionId, model: event.model, ...(event.resumeToken ? { resume_token: event.resumeToken } : {}) },
+      };
     case 'delta':
       return { name: 'message', data: { content: event.text } };
     case 'trace':

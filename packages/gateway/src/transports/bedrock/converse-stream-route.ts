@@ -6,7 +6,7 @@ import { GatewayError } from '../../errors.js';
 import type { ChatMessage } from '../../providers/chat-model.js';
 import { abortOnClientClose } from '../rest/abort-on-close.js';
 import { errorResponseSchema } from '../schemas.js';
-import { sendSseStream } from '../sse/send-sse-stream.js';
+import { numbered, sendSseStream } from '../sse/send-sse-stream.js';
 import type { BedrockSurface } from './bedrock-surface.js';
 import { converseBodySchema, normalizeConverseBody, resolveConverseModel } from './converse-body.js';
 
@@ -66,7 +66,7 @@ export function registerConverseStreamRoute(app: FastifyInstance, surface: Bedro
         transport: 'sse',
       };
       const stream = await surface.engine.open(chatRequest, abortOnClientClose(reply));
-      await sendSseStream(reply, stream, surface.heartbeatIntervalMs);
+      await sendSseStream(reply, stream, numbered(stream), surface.heartbeatIntervalMs);
     },
   );
 }

@@ -56,10 +56,10 @@ describe('POST /v1/chat/stream', () => {
 });
 
 describe('SSE and the model call', () => {
-  test('a client that disconnects aborts the model call within 100 ms, and usage records it as cancelled', async () => {
+  test('with no resume grace, a client that disconnects aborts the model call within 100 ms, and usage records it as cancelled', async () => {
     const probe = new ProbeChatModel({ intervalMs: 5 });
     const records: { outcome: string }[] = [];
-    const harness = await startGateway({}, { models: [probeEntry(probe)], usage: { record: (record) => records.push(record), flush: async () => {} } });
+    const harness = await startGateway({ STREAM_RESUME_GRACE_MS: '0' }, { models: [probeEntry(probe)], usage: { record: (record) => records.push(record), flush: async () => {} } });
     try {
       const controller = new AbortController();
       const stream = postSse(`${harness.url}/v1/chat/stream`, { message: 'go' }, harness.headers, controller.signal);

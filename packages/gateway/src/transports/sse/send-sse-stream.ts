@@ -1,23 +1,36 @@
 import type { FastifyReply } from 'fastify';
 import type { ChatStream } from '../../engine/chat-engine.js';
+import type { RetainedEvent } from '../../stores/streams/stream-retention.js';
 import { wirePayload } from '../wire.js';
 import { openEventStream, SseWriter } from './sse-writer.js';
 
+/** A stream's ids as the response headers carry them. */
+export interface StreamIds {
+  requestId: string;
+  sessionId?: string;
+}
+
 /**
- * Sends an admitted stream as Server-Sent Events (`start`, `message`, `trace`, `done` | `error`),
- * each with `id: <request_id>:<seq>`, heartbeats between them, and backpressure from the socket.
+ * Sends events as Server-Sent Events (`start`, `message`, `trace`, `done` | `error`), each with
+ * `id: <request_id>:<seq>` (what `Last-Event-ID` resumes from), heartbeats between them, and
+ * backpressure from the socket.
  */
-export async function sendSseStream(reply: FastifyReply, stream: ChatStream, heartbeatIntervalMs: number): Promise<void> {
-  const response = openEventStream(reply, { 'x-request-id': stream.requestId, 'x-session-id': stream.sessionId });
+export async function sendSseStream(reply: FastifyReply, ids: StreamIds, events: AsyncIterable<RetainedEvent>, heartbeatIntervalMs: number): Promise<void> {
+  const response = openEventStream(reply, { 'x-request-id': ids.requestId, ...(ids.sessionId ? { 'x-session-id': ids.sessionId } : {}) });
   const writer = new SseWriter(response, heartbeatIntervalMs);
-  let seq = 0;
   try {
-    for await (const event of stream) {
+    for await (const { seq, event } of events) {
       if (writer.closed) break;
       const { name, data } = wirePayload(event);
-      await writer.write(`${stream.requestId}:${seq++}`, name, data);
+      await writer.write(`${ids.requestId}:${seq}`, name, data);
     }
   } finally {
     writer.end();
   }
+}
+
+/** A stream that is not retained (the Bedrock proxy route), numbered as a retained one would be. */
+export async function* numbered(stream: ChatStream): AsyncGenerator<RetainedEvent> {
+  let seq = 0;
+  for await (const event of stream) yield { seq: seq++, event };
 }

@@ -14,7 +14,8 @@ describe('WS /v1/ws/chat', () => {
   const probe = new ProbeChatModel({ intervalMs: 5 });
   before(async () => {
     harness = await startGateway(
-      { BODY_LIMIT_BYTES: '2048', WS_MAX_CONCURRENT_REQUESTS: '12', HEARTBEAT_INTERVAL_MS: '50' },
+      // No resume grace here: losing a socket stops its model calls at once (resume-streams.test.ts covers the grace).
+      { BODY_LIMIT_BYTES: '2048', WS_MAX_CONCURRENT_REQUESTS: '12', HEARTBEAT_INTERVAL_MS: '50', STREAM_RESUME_GRACE_MS: '0' },
       { models: [simulator, probeEntry(probe)] },
     );
   });
@@ -63,7 +64,7 @@ describe('WS /v1/ws/chat', () => {
     client.close();
   });
 
-  test('closing the socket aborts its running model calls within 100 ms', async () => {
+  test('with no resume grace, closing the socket aborts its running model calls within 100 ms', async () => {
     const client = await open();
     client.send({ message: 'long', model: 'probe', request_id: 'orphan' });
     await client.next((frame) => frame.request_id === 'orphan' && frame.event === 'message');

@@ -4,6 +4,8 @@ import type { FastifyBaseLogger } from 'fastify';
 import WebSocket from 'ws';
 import type { ChatEngine } from '../../engine/chat-engine.js';
 import type { Caller } from '../../engine/chat-request.js';
+import type { StreamRuns } from '../../engine/stream-runs.js';
+import type { RetainedEvent } from '../../stores/streams/stream-retention.js';
 import { credentialExpired } from '../../access/access-admission.js';
 import type { RateLimiter } from '../../access/rate-limit/rate-limiter.js';
 import { rateLimited } from '../../access/rate-limit/rate-limiter.js';
@@ -14,6 +16,8 @@ import { parseClientFrame } from './parse-frame.js';
 
 export interface ChatConnectionOptions {
   engine: ChatEngine;
+  /** Requests run on their own and are retained: a socket that drops leaves them to be resumed. */
+  runs: StreamRuns;
   caller: Caller;
   logger: FastifyBaseLogger;
   heartbeatIntervalMs: number;
@@ -44,7 +48,9 @@ const CREDENTIAL_ENDED = new Set(['token_expired', 'key_expired', 'key_revoked']
 
 /**
  * One client WebSocket: many concurrent requests, each tagged with its `request_id` and a per-request
- * `seq`; cancel frames and socket loss abort their model calls; protocol pings find dead peers.
+ * `seq`. A request runs on its own (see StreamRuns): a cancel frame stops it at once, losing the socket
+ * starts its resume grace, and a `resume` frame on any socket continues its events with their original
+ * `seq`. Protocol pings find dead peers.
  */
 export class ChatConnection {
   readonly id = randomUUID();
@@ -114,6 +120,7 @@ export class ChatConnection {
   private closed(): void {
     clearInterval(this.heartbeat);
     clearTimeout(this.expiry);
+    // Each request's run goes on for the resume grace: a client that reconnects may `resume` it.
     for (const controller of this.requests.values()) controller.abort(new GatewayError('cancelled', 'The client went away.'));
   }
 
@@ -131,16 +138,9 @@ export class ChatConnection {
     if (message.type === 'ping') {
       this.send({ event: 'pong', timestamp: Date.now() });
     } else if (message.type === 'cancel') {
-      const controller = this.requests.get(message.frame.request_id);
-      if (controller) controller.abort(new GatewayError('cancelled', 'Cancelled by the client.'));
-      else this.sendError(new GatewayError('request_not_found', `No running request "${message.frame.request_id}".`), message.frame.request_id);
+      void this.cancel(message.frame.request_id);
     } else {
-      const requestId = message.frame.request_id ?? randomUUID();
-      const { boundSessionId } = this.options;
-      if (boundSessionId !== undefined && message.frame.session_id !== undefined && message.frame.session_id !== boundSessionId) {
-        this.sendError(new GatewayError('invalid_request', `This socket is bound to session "${boundSessionId}".`), requestId);
-        return;
-      }
+      const requestId = message.type === 'resume' ? message.frame.request_id : (message.frame.request_id ?? randomUUID());
       if (this.requests.has(requestId)) {
         this.sendError(new GatewayError('duplicate_request_id', `Request "${requestId}" is already running on this connection.`), requestId);
         return;
@@ -152,36 +152,85 @@ export class ChatConnection {
         );
         return;
       }
+      let work: (controller: AbortController) => Promise<void>;
+      if (message.type === 'resume') {
+        const afterSeq = message.frame.after_seq ?? -1;
+        work = (controller) => this.resume(requestId, afterSeq, controller);
+      } else {
+        const { boundSessionId } = this.options;
+        if (boundSessionId !== undefined && message.frame.session_id !== undefined && message.frame.session_id !== boundSessionId) {
+          this.sendError(new GatewayError('invalid_request', `This socket is bound to session "${boundSessionId}".`), requestId);
+          return;
+        }
+        const body = boundSessionId === undefined ? message.frame : { ...message.frame, session_id: boundSessionId };
+        work = (controller) => this.run(requestId, body, controller);
+      }
       const controller = new AbortController();
       this.requests.set(requestId, controller);
-      const body = boundSessionId === undefined ? message.frame : { ...message.frame, session_id: boundSessionId };
-      void this.run(requestId, body, controller).finally(() => {
+      void work(controller).finally(() => {
         this.requests.delete(requestId);
         this.closeIfCredentialEnded();
       });
     }
   }
 
-  private async run(requestId: string, body: Parameters<typeof toChatRequest>[0], controller: AbortController): Promise<void> {
+  /** Stops a request of this key at once, wherever it runs; says so if there is none. */
+  private async cancel(requestId: string): Promise<void> {
     try {
-      const caller = this.options.recheckCaller ? await this.options.recheckCaller(this.options.caller) : this.options.caller;
-      const decision = await this.options.limiter?.checkRequest(caller);
-      if (decision && !decision.allowed) {
-        throw rateLimited('requests', decision.resetSeconds * 1000, `This key may make ${decision.limit} requests per ${decision.windowSeconds} s.`);
-      }
-      const stream = await this.options.engine.open(toChatRequest(body, requestId, caller, 'websocket'), controller.signal);
-      let seq = 0;
-      for await (const event of stream) {
-        if (this.socket.readyState !== WebSocket.OPEN) break;
-        const { name, data } = wirePayload(event);
-        await this.sendPaced({ event: name, request_id: requestId, seq: seq++, ...data } as ServerFrame);
-      }
+      if (await this.options.runs.cancel(requestId, this.options.caller)) return;
+      this.sendError(new GatewayError('request_not_found', `No running request "${requestId}".`), requestId);
     } catch (error) {
-      const gatewayError = toGatewayError(error);
-      if (gatewayError.code === 'internal_error') this.options.logger.error({ err: error, requestId }, 'websocket request failed');
-      if (CREDENTIAL_ENDED.has(gatewayError.code)) this.credentialEnded ??= gatewayError.code;
-      this.sendError(gatewayError, requestId);
+      this.sendError(toGatewayError(error), requestId);
     }
+  }
+
+  /** The caller as it stands now, counted against its requests per window (a resume counts like a request). */
+  private async admitFrame(): Promise<Caller> {
+    const caller = this.options.recheckCaller ? await this.options.recheckCaller(this.options.caller) : this.options.caller;
+    const decision = await this.options.limiter?.checkRequest(caller);
+    if (decision && !decision.allowed) {
+      throw rateLimited('requests', decision.resetSeconds * 1000, `This key may make ${decision.limit} requests per ${decision.windowSeconds} s.`);
+    }
+    return caller;
+  }
+
+  private async resume(requestId: string, afterSeq: number, controller: AbortController): Promise<void> {
+    try {
+      const caller = await this.admitFrame();
+      const resumption = await this.options.runs.resume(requestId, caller, afterSeq, controller.signal);
+      await this.forward(requestId, resumption.events);
+    } catch (error) {
+      this.failed(error, requestId);
+    }
+  }
+
+  private async run(requestId: string, body: Parameters<typeof toChatRequest>[0], follower: AbortController): Promise<void> {
+    try {
+      const caller = await this.admitFrame();
+      // The model call follows the run, not this socket: losing the socket starts the resume grace.
+      const controller = new AbortController();
+      const stream = await this.options.engine.open(toChatRequest(body, requestId, caller, 'websocket'), controller.signal);
+      const run = this.options.runs.start(stream, controller, caller, body.background === true);
+      await this.forward(requestId, this.options.runs.follow(run, -1, follower.signal), run.resumeToken);
+    } catch (error) {
+      this.failed(error, requestId);
+    }
+  }
+
+  /** Sends a request's events as frames with their own `seq`, paced by the socket. */
+  private async forward(requestId: string, events: AsyncIterable<RetainedEvent>, resumeToken?: string): Promise<void> {
+    for await (const { seq, event } of events) {
+      if (this.socket.readyState !== WebSocket.OPEN) break;
+      const { name, data } = wirePayload(event.type === 'start' && resumeToken ? { ...event, resumeToken } : event);
+      await this.sendPaced({ event: name, request_id: requestId, seq, ...data } as ServerFrame);
+    }
+  }
+
+  private failed(error: unknown, requestId: string): void {
+    const gatewayError = toGatewayError(error);
+    if (gatewayError.code === 'internal_error') this.options.logger.error({ err: error, requestId }, 'websocket request failed');
+    if (CREDENTIAL_ENDED.has(gatewayError.code)) this.credentialEnded ??= gatewayError.code;
+    this.sendError(gatewayError, requestId);
   }
 
   private send(frame: ServerFrame): void {

@@ -1,8 +1,8 @@
-import type { CancelFrame, ChatFrame } from '@streamgate/protocol';
-import { cancelFrameSchema, chatFrameSchema } from '@streamgate/protocol/schemas';
+import type { CancelFrame, ChatFrame, ResumeFrame } from '@streamgate/protocol';
+import { cancelFrameSchema, chatFrameSchema, resumeFrameSchema } from '@streamgate/protocol/schemas';
 import { GatewayError } from '../../errors.js';
 
-export type ClientFrame = { type: 'chat'; frame: ChatFrame } | { type: 'cancel'; frame: CancelFrame } | { type: 'ping' };
+export type ClientFrame = { type: 'chat'; frame: ChatFrame } | { type: 'cancel'; frame: CancelFrame } | { type: 'resume'; frame: ResumeFrame } | { type: 'ping' };
 
 /**
  * One text frame from a client, parsed and validated in one step. Returns the frame or the
@@ -27,6 +27,11 @@ export function parseClientFrame(text: string): { ok: true; value: ClientFrame }
     if (parsed.success) return { ok: true, value: { type: 'cancel', frame: parsed.data } };
     return { ok: false, error: invalid(parsed.error.issues), requestId };
   }
+  if (type === 'resume') {
+    const parsed = resumeFrameSchema.safeParse(json);
+    if (parsed.success) return { ok: true, value: { type: 'resume', frame: parsed.data } };
+    return { ok: false, error: invalid(parsed.error.issues), requestId };
+  }
   if (type === 'chat') {
     const parsed = chatFrameSchema.safeParse(json);
     if (parsed.success) return { ok: true, value: { type: 'chat', frame: parsed.data } };
@@ -34,7 +39,7 @@ export function parseClientFrame(text: string): { ok: true; value: ClientFrame }
   }
   return {
     ok: false,
-    error: new GatewayError('unsupported_message_type', `Unknown message type ${JSON.stringify(type)}; expected "chat", "cancel" or "ping".`),
+    error: new GatewayError('unsupported_message_type', `Unknown message type ${JSON.stringify(type)}; expected "chat", "cancel", "resume" or "ping".`),
     requestId,
   };
 }

@@ -3,12 +3,14 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { RateLimiter } from '../../access/rate-limit/rate-limiter.js';
 import type { ChatEngine } from '../../engine/chat-engine.js';
 import type { Caller } from '../../engine/chat-request.js';
+import type { StreamRuns } from '../../engine/stream-runs.js';
 import { GatewayError } from '../../errors.js';
 import { errorResponseSchema, sessionParamsSchema } from '../schemas.js';
 import { ChatConnection } from './chat-connection.js';
 
 export interface WebSocketRouteOptions {
   engine: ChatEngine;
+  runs: StreamRuns;
   heartbeatIntervalMs: number;
   maxConcurrentRequests: number;
   highWaterBytes: number;
@@ -22,7 +24,7 @@ export interface WebSocketRouteOptions {
 
 const FRAMES = [
   'Client frames: `{"message", "session_id"?, "model"?, "request_id"?, "system"?, "max_tokens"?, "temperature"?, "simulate"?}`,',
-  '`{"type":"cancel","request_id"}`, `{"type":"ping"}`.',
+  '`{"type":"cancel","request_id"}`, `{"type":"resume","request_id","after_seq"}` (continues a request\'s events, from any socket, with their original `seq`), `{"type":"ping"}`.',
   'Server frames: `connected`, then per request `start`, `message` (`content`), `trace`, `done` or `error`, each with',
   '`request_id` and a per-request `seq`; `pong` answers a ping. Auth: `X-API-Key` or `Authorization: Bearer` on the upgrade request,',
   'or (browsers) a single-use `?ticket=` from `POST /v1/ws/tickets`.',
@@ -38,6 +40,7 @@ export function registerWebSocketRoutes(app: FastifyInstance, options: WebSocket
   const accept = (socket: ConstructorParameters<typeof ChatConnection>[0], caller: Caller, logger: FastifyInstance['log'], boundSessionId?: string) => {
     const connection = new ChatConnection(socket, {
       engine: options.engine,
+      runs: options.runs,
       caller,
       logger,
       heartbeatIntervalMs: options.heartbeatIntervalMs,
