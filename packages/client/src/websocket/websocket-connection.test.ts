@@ -66,7 +66,11 @@ test('aborting sends a cancel: the stream ends as cancelled and the gateway reco
     if (event.type === 'start') sessionId = event.sessionId;
     if (event.type === 'delta') controller.abort();
   }
-  assert.deepEqual(events.map((event) => event.type), ['start', 'delta', 'error']);
+  // Deltas already received before the abort may still be read; then the stream ends, cancelled.
+  const types = events.map((event) => event.type);
+  assert.equal(types[0], 'start');
+  assert.equal(types.at(-1), 'error');
+  assert.ok(types.slice(1, -1).every((type) => type === 'delta'));
   assert.equal((await stream.result).status, 'cancelled');
   await gateway.sessions.turnsStored(stream.requestId);
   const session = await client.sessions.get(sessionId!);
