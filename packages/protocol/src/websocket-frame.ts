@@ -4,7 +4,14 @@ import type { WireMetrics, WireUsage } from './sse-event.js';
 
 /** Frames the server sends. Frames that belong to a request carry `request_id` and a per-request `seq`. */
 export type ServerFrame =
-  | { event: 'connected'; session_id?: string; connection_id: string; heartbeat_interval_ms: number }
+  | {
+      event: 'connected';
+      session_id?: string;
+      connection_id: string;
+      heartbeat_interval_ms: number;
+      /** Requests (chats and resumes) the socket runs at once; more are refused with `too_many_requests_on_connection`. */
+      max_concurrent_requests: number;
+    }
   | { event: 'start'; request_id: string; seq: number; session_id: string; model: string; resume_token?: string }
   | { event: 'message'; request_id: string; seq: number; content: string }
   | { event: 'trace'; request_id: string; seq: number; data: unknown }

@@ -22,11 +22,12 @@ describe('WS /v1/ws/chat', () => {
   after(() => harness.close());
   const open = () => TestSocket.open(`${harness.wsUrl}/v1/ws/chat`, harness.headers);
 
-  test('says connected first, with the heartbeat interval', async () => {
+  test('says connected first, with the heartbeat interval and how many requests may run at once', async () => {
     const client = await open();
     const first = await client.next(() => true);
     assert.equal(first.event, 'connected');
     assert.equal(first.heartbeat_interval_ms, 50);
+    assert.equal(first.max_concurrent_requests, 12);
     client.close();
   });
 

@@ -76,7 +76,12 @@ export class ChatConnection {
       this.expiry = setTimeout(() => this.endCredential(credentialExpired(options.caller).code), Math.max(0, expiresAt - Date.now()));
       this.expiry.unref();
     }
-    const connected: ServerFrame = { event: 'connected', connection_id: this.id, heartbeat_interval_ms: options.heartbeatIntervalMs };
+    const connected: ServerFrame = {
+      event: 'connected',
+      connection_id: this.id,
+      heartbeat_interval_ms: options.heartbeatIntervalMs,
+      max_concurrent_requests: options.maxConcurrentRequests,
+    };
     if (options.boundSessionId !== undefined) connected.session_id = options.boundSessionId;
     this.send(connected);
   }
