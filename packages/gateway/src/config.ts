@@ -28,7 +28,7 @@ const environmentSchema = z.object({
   DRAIN_TIMEOUT_MS: integer('DRAIN_TIMEOUT_MS', STREAM_TIMING.drainTimeoutMs, 0, 3_600_000),
   WS_MAX_CONCURRENT_REQUESTS: integer('WS_MAX_CONCURRENT_REQUESTS', 100, 1, 10_000),
   STREAM_HIGH_WATER_BYTES: integer('STREAM_HIGH_WATER_BYTES', 64 * 1024, 1024, 64 * 1024 * 1024),
-  STREAM_RETENTION: z.enum(['memory', 'redis'], { message: 'STREAM_RETENTION must be "memory" or "redis"' }).optional(),
+  STREAM_RETENTION: z.enum(['memory', 'redis', 'off'], { message: 'STREAM_RETENTION must be "memory", "redis" or "off"' }).optional(),
   STREAM_RETENTION_SECONDS: integer('STREAM_RETENTION_SECONDS', 600, 1, 7 * 24 * 3600),
   STREAM_RESUME_GRACE_MS: integer('STREAM_RESUME_GRACE_MS', 30_000, 0, 3_600_000),
   STREAM_RETENTION_MAX_EVENTS: integer('STREAM_RETENTION_MAX_EVENTS', 20_000, 10, 10_000_000),
@@ -64,7 +64,7 @@ export interface GatewayConfig {
   /** Streamed requests' events, kept for resuming (see docs/long-runs.md). */
   streams: {
     /** `redis` when `REDIS_URL` is set and `STREAM_RETENTION` is not: resumable on every instance. */
-    retention: 'memory' | 'redis';
+    retention: 'memory' | 'redis' | 'off';
     retentionSeconds: number;
     /** How long a model call goes on after its last client left, waiting for a resume (0: stops at once). */
     resumeGraceMs: number;

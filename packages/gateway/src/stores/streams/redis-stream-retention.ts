@@ -49,6 +49,8 @@ export class RedisStreamRetention implements StreamRetention {
   private readonly waiters = new Set<Waiter>();
   private reading = false;
   private closed = false;
+  /** When each running stream's keys last had their expiry pushed back: once in a while, not on every write. */
+  private readonly refreshedAt = new Map<string, number>();
 
   constructor(
     private readonly redis: Redis,
@@ -102,6 +104,7 @@ export class RedisStreamRetention implements StreamRetention {
   private async write(batch: readonly Operation[]): Promise<void> {
     const pipeline = this.redis.pipeline();
     const touched = new Map<string, number>();
+    const now = Date.now();
     const retentionMs = this.options.retentionSeconds * 1000;
     for (const operation of batch) {
       const { requestId } = operation;
@@ -113,11 +116,16 @@ export class RedisStreamRetention implements StreamRetention {
       } else if (operation.kind === 'append') {
         const { entry } = operation;
         pipeline.xadd(this.streamKey(requestId), 'MAXLEN', '~', String(this.options.maxEventsPerStream), entryId(entry.seq), 'e', JSON.stringify(entry.event));
-        if (!touched.has(requestId)) touched.set(requestId, retentionMs + RUNNING_TTL_MS);
+        const refreshed = this.refreshedAt.get(requestId) ?? 0;
+        if (!touched.has(requestId) && now - refreshed > RUNNING_TTL_MS / 4) touched.set(requestId, retentionMs + RUNNING_TTL_MS);
       } else {
         pipeline.hset(this.metaKey(requestId), 'ended', '1');
         touched.set(requestId, retentionMs);
       }
+    }
+    for (const [requestId, ttlMs] of touched) {
+      if (ttlMs === retentionMs) this.refreshedAt.delete(requestId);
+      else this.refreshedAt.set(requestId, now);
     }
     for (const [requestId, ttlMs] of touched) {
       pipeline.pexpire(this.streamKey(requestId), ttlMs);
