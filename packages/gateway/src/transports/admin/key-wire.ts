@@ -30,7 +30,8 @@ export const keyFieldsSchema = z
     budget: budgetSchema.nullable().optional(),
     expires_at: timestamp.nullable().optional().describe('ISO 8601; omitted or null: never'),
   })
-  .strict();
+  .strict()
+  .meta({ example: { name: 'support bot', owner: 'team-a', allowed_models: ['simulator'], limits: { requests_per_window: 600 }, budget: { usd: 50, period: 'month' } } });
 
 export const wireKeySchema = z.object({
   id: z.string(),

@@ -86,7 +86,7 @@ export function registerKeyRoutes(app: FastifyInstance, keys: KeyManager, checkM
     '/v1/admin/keys/:key_id',
     {
       config,
-      schema: { summary: "Change a key's name, owner, models, limits, budget or expiry", tags, params, body: keyFieldsSchema.partial(), response: { 200: wireKeySchema, ...errors } },
+      schema: { summary: "Change a key's name, owner, models, limits, budget or expiry", tags, params, body: keyFieldsSchema.partial().meta({ example: { name: 'support bot v2', limits: { requests_per_window: 1200 } } }), response: { 200: wireKeySchema, ...errors } },
     },
     async function updateKey(request) {
       const body = request.body;
@@ -113,7 +113,7 @@ export function registerKeyRoutes(app: FastifyInstance, keys: KeyManager, checkM
         summary: 'Rotate: a new secret; the old one keeps working for the overlap',
         tags,
         params,
-        body: z.object({ overlap_seconds: z.number().int().min(0).max(90 * 24 * 3600).optional() }).strict().optional(),
+        body: z.object({ overlap_seconds: z.number().int().min(0).max(90 * 24 * 3600).optional() }).strict().meta({ example: { overlap_seconds: 3600 } }).optional(),
         response: { 200: withSecret.extend({ previous_secret_expires_at: z.string() }), ...errors },
       },
     },

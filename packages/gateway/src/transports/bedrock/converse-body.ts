@@ -39,7 +39,9 @@ export const converseBodySchema = z
     toolConfig: z.record(z.string(), z.unknown()).optional(),
     additionalModelRequestFields: z.record(z.string(), z.unknown()).optional(),
   })
-  .strict();
+  .strict()
+  // The model of the README's Bedrock example (BEDROCK_MODELS='claude=...').
+  .meta({ example: { modelId: 'claude', messages: [{ role: 'user', content: [{ text: 'Hello' }] }], inferenceConfig: { maxTokens: 200 } } });
 
 export type ConverseBodyInput = z.infer<typeof converseBodySchema>;
 type ContentBlock = Record<string, unknown>;

@@ -12,7 +12,8 @@ const bodySchema = z
     dimensions: z.union([z.literal(256), z.literal(512), z.literal(1024)]).optional().describe('Titan Text Embeddings v2 output size'),
     normalize: z.boolean().optional(),
   })
-  .strict();
+  .strict()
+  .meta({ example: { text: 'hello world', dimensions: 256 } });
 
 const responseSchema = z.object({ embedding: z.array(z.number()), model: z.string(), input_tokens: z.number().int() });
 

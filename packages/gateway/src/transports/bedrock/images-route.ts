@@ -19,7 +19,8 @@ const bodySchema = z
     cfg_scale: z.number().min(1.1).max(10).optional(),
     quality: z.enum(['standard', 'premium']).optional(),
   })
-  .strict();
+  .strict()
+  .meta({ example: { prompt: 'A lighthouse at dawn, watercolour', width: 512, height: 512 } });
 
 const responseSchema = z.object({ image: z.string().describe('Base64-encoded PNG'), model: z.string() });
 

@@ -65,7 +65,7 @@ export const chatCompletionsBodySchema = z.looseObject({
   user: z.string().max(256).nullish(),
   session_id: sessionIdSchema.optional().describe('StreamGate: record the turn in this session (or send X-Session-Id)'),
   simulate: simulateSchema.optional().describe('StreamGate: shape the simulator model’s reply'),
-});
+}).meta({ example: { model: 'simulator', messages: [{ role: 'user', content: 'Hello' }], simulate: { ttft_ms: 100, tokens_per_second: 20, output_tokens: 12 } } });
 
 export type ChatCompletionsBody = z.infer<typeof chatCompletionsBodySchema>;
 export type ChatCompletionsMessage = ChatCompletionsBody['messages'][number];

@@ -19,7 +19,7 @@ const bodySchema = z.looseObject({
   encoding_format: z.enum(['float', 'base64']).optional(),
   dimensions: z.number().int().min(1).max(65_536).optional(),
   user: z.string().max(256).optional(),
-});
+}).meta({ example: { model: 'titan-embed-text-v2', input: 'hello world' } });
 
 const responseSchema = z.object({
   object: z.literal('list'),

@@ -17,7 +17,7 @@ const bodySchema = z.looseObject({
   response_format: z.enum(['b64_json', 'url']).optional(),
   style: z.string().optional(),
   user: z.string().max(256).optional(),
-});
+}).meta({ example: { model: 'titan-image-generator-v2', prompt: 'A lighthouse at dawn, watercolour', size: '512x512' } });
 
 const responseSchema = z.object({
   created: z.number().int(),
