@@ -195,6 +195,11 @@ export async function buildGateway(config: GatewayConfig, overrides: GatewayOver
     }
     return send(reply, new GatewayError('not_found', `No route ${request.method} ${pathname}.`), request.id);
   });
+  // A WebSocket upgrade refused with an HTTP answer (a bad key, a missing origin header) leaves a raw
+  // socket that no HTTP machinery closes: end it once the answer is out, or it stays open for good.
+  app.addHook('onResponse', async function closeRefusedUpgrade(request, reply) {
+    if (request.raw.headers.upgrade !== undefined && reply.statusCode >= 400) request.raw.socket?.end();
+  });
   app.addHook('onRequest', async function tagResponse(request, reply) {
     reply.header('x-request-id', request.id);
     // Draining: answer, then let the client's next request find another instance.
@@ -267,6 +272,7 @@ export async function buildGateway(config: GatewayConfig, overrides: GatewayOver
     embeddings,
     images,
     media,
+    runs,
     heartbeatIntervalMs: config.heartbeatIntervalMs,
   });
   registerWebSocketRoutes(app, {

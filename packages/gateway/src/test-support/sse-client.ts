@@ -56,3 +56,29 @@ export async function collectSse(url: string, body: unknown, headers: Record<str
   for await (const item of postSse(url, body, headers)) if (item.kind === 'event') items.push(item);
   return items;
 }
+
+/** The `seq` of an SSE event, from its `id: <request_id>:<seq>`. */
+export const seqOf = (item: { id?: string }): number => Number(item.id!.slice(item.id!.lastIndexOf(':') + 1));
+
+/** The text of the `message` events among `items`. */
+export const sseText = (items: readonly { event?: string; data?: Record<string, unknown> }[]): string =>
+  items.filter((item) => item.event === 'message').map((item) => item.data!.content as string).join('');
+
+/** Every event (not comment) until the stream ends. */
+export async function readEvents(items: AsyncGenerator<SseItem>): Promise<SseItem[]> {
+  const seen: SseItem[] = [];
+  for await (const item of items) if (item.kind === 'event') seen.push(item);
+  return seen;
+}
+
+/** Reads events until one with `seq >= stopAfterSeq`, then drops the connection (aborts `controller`). */
+export async function readUntilSeq(items: AsyncGenerator<SseItem>, controller: AbortController, stopAfterSeq: number): Promise<SseItem[]> {
+  const seen: SseItem[] = [];
+  for await (const item of items) {
+    if (item.kind !== 'event') continue;
+    seen.push(item);
+    if (seqOf(item) >= stopAfterSeq) break;
+  }
+  controller.abort();
+  return seen;
+}

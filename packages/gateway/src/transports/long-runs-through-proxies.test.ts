@@ -8,12 +8,10 @@ import { launchGateway } from '../test-support/gateway-process.js';
 import { startNginxProxy } from '../test-support/nginx-proxy.js';
 import { ProbeChatModel, probeEntry } from '../test-support/probe-model.js';
 import { TestRedis } from '../test-support/redis-server.js';
-import { getSse, postSse, type SseItem } from '../test-support/sse-client.js';
+import { getSse, postSse, readEvents, readUntilSeq, seqOf, sseText, type SseItem } from '../test-support/sse-client.js';
 import { startGateway, TEST_KEY, type TestGateway } from '../test-support/start-gateway.js';
 import { TestSocket } from '../test-support/ws-client.js';
 
-const seqOf = (item: { id?: string }) => Number(item.id!.slice(item.id!.lastIndexOf(':') + 1));
-const textOf = (items: readonly SseItem[]) => items.filter((item) => item.event === 'message').map((item) => item.data!.content as string).join('');
 
 /** Reads a stream until it ends, whether with its last event or because a hop cut it (a cut is not an error here). */
 async function readWhatArrives(items: AsyncGenerator<SseItem>, into: SseItem[]): Promise<void> {
@@ -113,7 +111,7 @@ describe('long runs through hops that cut every connection, on two instances sha
       assert.ok(connections >= 3, `resumed over ${connections} connections`);
       assert.ok(new Set(proxy.routed).size === 2, 'both instances served it');
       const whole = await first.gateway.app.inject({ method: 'POST', url: '/v1/chat', headers: first.headers, payload: { ...body, simulate: { ...body.simulate, tokens_per_second: 0 } } });
-      assert.equal(textOf(events), whole.json().message);
+      assert.equal(sseText(events), whole.json().message);
     } finally {
       await proxy.close();
     }

@@ -3,33 +3,13 @@ import { after, before, describe, test } from 'node:test';
 import { CapturingUsageSink } from '../test-support/capture-usage.js';
 import { ProbeChatModel, probeEntry } from '../test-support/probe-model.js';
 import { TestRedis } from '../test-support/redis-server.js';
-import { getSse, postSse, type SseItem } from '../test-support/sse-client.js';
+import { getSse, postSse, readEvents, readUntilSeq, seqOf, sseText, type SseItem } from '../test-support/sse-client.js';
 import { startGateway, type TestGateway } from '../test-support/start-gateway.js';
 import { TestSocket, type Frame } from '../test-support/ws-client.js';
 import { SimulatorChatModel } from '../providers/simulator/simulator-chat-model.js';
 
 const simulator = { id: 'simulator', provider: 'simulator', upstreamModelId: 'simulator', model: new SimulatorChatModel({ ttftMs: 0, tokensPerSecond: 0 }) };
 const paced = { ttft_ms: 0, tokens_per_second: 100, output_tokens: 40 };
-const seqOf = (item: { id?: string }) => Number(item.id!.slice(item.id!.lastIndexOf(':') + 1));
-const textOf = (items: readonly { event?: string; data?: Record<string, unknown> }[]) =>
-  items.filter((item) => item.event === 'message').map((item) => item.data!.content as string).join('');
-
-async function readAll(items: AsyncGenerator<SseItem>): Promise<SseItem[]> {
-  const seen: SseItem[] = [];
-  for await (const item of items) if (item.kind === 'event') seen.push(item);
-  return seen;
-}
-
-async function readUntil(items: AsyncGenerator<SseItem>, controller: AbortController, stopAfterSeq: number): Promise<SseItem[]> {
-  const seen: SseItem[] = [];
-  for await (const item of items) {
-    if (item.kind !== 'event') continue;
-    seen.push(item);
-    if (seqOf(item) >= stopAfterSeq) break;
-  }
-  controller.abort();
-  return seen;
-}
 
 describe('resuming on another instance (two gateways, one real Redis)', () => {
   let redis: TestRedis;
@@ -52,13 +32,13 @@ describe('resuming on another instance (two gateways, one real Redis)', () => {
 
   test('SSE started on one instance resumes on the other: every event once, one usage record', async () => {
     const controller = new AbortController();
-    const before = await readUntil(postSse(`${first.url}/v1/chat/stream`, { message: 'travel', simulate: paced }, first.headers, controller.signal), controller, 4);
+    const before = await readUntilSeq(postSse(`${first.url}/v1/chat/stream`, { message: 'travel', simulate: paced }, first.headers, controller.signal), controller, 4);
     const requestId = before[0]!.data!.request_id as string;
-    const after = await readAll(getSse(`${second.url}/v1/chat/stream/${requestId}`, { ...second.headers, 'last-event-id': `${requestId}:4` }));
+    const after = await readEvents(getSse(`${second.url}/v1/chat/stream/${requestId}`, { ...second.headers, 'last-event-id': `${requestId}:4` }));
     const seqs = [...before, ...after].map(seqOf);
     assert.deepEqual(seqs, seqs.map((_, index) => index), 'in order, nothing missing or repeated');
     assert.equal(after.at(-1)!.event, 'done');
-    assert.match(textOf([...before, ...after]), /^You said: "travel"/);
+    assert.match(sseText([...before, ...after]), /^You said: "travel"/);
     await usage.waitFor((record) => record.requestId === requestId);
     assert.equal(usage.records.filter((record) => record.requestId === requestId).length, 1);
   });

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { CapturingUsageSink } from '../test-support/capture-usage.js';
 import { ProbeChatModel, probeEntry } from '../test-support/probe-model.js';
-import { getSse, postSse, type SseItem } from '../test-support/sse-client.js';
+import { getSse, postSse, readEvents, readUntilSeq, seqOf, sseText, type SseItem } from '../test-support/sse-client.js';
 import { startGateway, type TestGateway } from '../test-support/start-gateway.js';
 import { TestSocket, type Frame } from '../test-support/ws-client.js';
 import { SimulatorChatModel } from '../providers/simulator/simulator-chat-model.js';
@@ -12,27 +12,6 @@ const simulator = { id: 'simulator', provider: 'simulator', upstreamModelId: 'si
 /** 40 tokens over about 400 ms: long enough to drop the connection mid-way. */
 const paced = { ttft_ms: 0, tokens_per_second: 100, output_tokens: 40 };
 
-const textOf = (items: readonly { event?: string; data?: Record<string, unknown> }[]) =>
-  items.filter((item) => item.event === 'message').map((item) => item.data!.content as string).join('');
-const seqOf = (item: SseItem) => Number(item.id!.slice(item.id!.lastIndexOf(':') + 1));
-
-/** Reads an SSE stream until `stopAfterSeq`, then drops the connection; returns what arrived. */
-async function readUntil(items: AsyncGenerator<SseItem>, controller: AbortController, stopAfterSeq: number): Promise<SseItem[]> {
-  const seen: SseItem[] = [];
-  for await (const item of items) {
-    if (item.kind !== 'event') continue;
-    seen.push(item);
-    if (seqOf(item) >= stopAfterSeq) break;
-  }
-  controller.abort();
-  return seen;
-}
-
-async function readAll(items: AsyncGenerator<SseItem>): Promise<SseItem[]> {
-  const seen: SseItem[] = [];
-  for await (const item of items) if (item.kind === 'event') seen.push(item);
-  return seen;
-}
 
 describe('resumable streams (memory retention)', () => {
   let harness: TestGateway;
@@ -51,14 +30,14 @@ describe('resumable streams (memory retention)', () => {
 
   test('SSE: a dropped stream resumes with Last-Event-ID: every event once, in order, one usage record, one session turn', async () => {
     const first = new AbortController();
-    const before = await readUntil(start({ session_id: 'resumed-chat' }, first), first, 5);
+    const before = await readUntilSeq(start({ session_id: 'resumed-chat' }, first), first, 5);
     const requestId = before[0]!.data!.request_id as string;
-    const after = await readAll(getSse(`${harness.url}/v1/chat/stream/${requestId}`, { ...harness.headers, 'last-event-id': `${requestId}:5` }));
+    const after = await readEvents(getSse(`${harness.url}/v1/chat/stream/${requestId}`, { ...harness.headers, 'last-event-id': `${requestId}:5` }));
     const seqs = [...before, ...after].map(seqOf);
     assert.deepEqual(seqs, seqs.map((_, index) => index), 'no event missing or repeated');
     assert.equal(after.at(-1)!.event, 'done');
-    const whole = await readAll(postSse(`${harness.url}/v1/chat/stream`, { message: 'resume me', simulate: { ...paced, tokens_per_second: 0 } }, harness.headers));
-    assert.equal(textOf([...before, ...after]), textOf(whole), 'the same reply as one unbroken stream');
+    const whole = await readEvents(postSse(`${harness.url}/v1/chat/stream`, { message: 'resume me', simulate: { ...paced, tokens_per_second: 0 } }, harness.headers));
+    assert.equal(sseText([...before, ...after]), sseText(whole), 'the same reply as one unbroken stream');
     const records = usage.records.filter((record) => record.requestId === requestId);
     assert.deepEqual(records.map((record) => record.outcome), ['completed']);
     const session = await harness.gateway.app.inject({ method: 'GET', url: '/v1/sessions/resumed-chat', headers: harness.headers });
@@ -67,23 +46,23 @@ describe('resumable streams (memory retention)', () => {
 
   test('SSE: ?after= resumes too, and no position replays from the start', async () => {
     const first = new AbortController();
-    const before = await readUntil(start({}, first), first, 2);
+    const before = await readUntilSeq(start({}, first), first, 2);
     const requestId = before[0]!.data!.request_id as string;
-    const fromAfter = await readAll(getSse(`${harness.url}/v1/chat/stream/${requestId}?after=2`, harness.headers));
+    const fromAfter = await readEvents(getSse(`${harness.url}/v1/chat/stream/${requestId}?after=2`, harness.headers));
     assert.equal(seqOf(fromAfter[0]!), 3);
-    const fromStart = await readAll(getSse(`${harness.url}/v1/chat/stream/${requestId}`, harness.headers));
+    const fromStart = await readEvents(getSse(`${harness.url}/v1/chat/stream/${requestId}`, harness.headers));
     assert.equal(seqOf(fromStart[0]!), 0);
     assert.equal(fromStart[0]!.event, 'start');
     assert.equal(fromStart[0]!.data!.resume_token, undefined, 'the resume token is only for the client that started the stream');
-    assert.equal(textOf(fromStart), textOf([...before, ...fromAfter]));
+    assert.equal(sseText(fromStart), sseText([...before, ...fromAfter]));
   });
 
   test("SSE: the start event's resume token resumes without a key (for EventSource), and that stream only", async () => {
     const first = new AbortController();
-    const before = await readUntil(start({}, first), first, 1);
+    const before = await readUntilSeq(start({}, first), first, 1);
     const { request_id: requestId, resume_token: token } = before[0]!.data! as { request_id: string; resume_token: string };
     assert.ok(token);
-    const resumed = await readAll(getSse(`${harness.url}/v1/chat/stream/${requestId}?resume_token=${encodeURIComponent(token)}&after=1`, {}));
+    const resumed = await readEvents(getSse(`${harness.url}/v1/chat/stream/${requestId}?resume_token=${encodeURIComponent(token)}&after=1`, {}));
     assert.equal(resumed.at(-1)!.event, 'done');
     const other = await fetch(`${harness.url}/v1/chat/stream/someone-elses?resume_token=${encodeURIComponent(token)}`);
     assert.equal(other.status, 404);
@@ -112,7 +91,7 @@ describe('resumable streams (memory retention)', () => {
     const graceful = await startGateway({ STREAM_RESUME_GRACE_MS: '150' }, { models: [probeEntry(probe)], usage });
     try {
       const controller = new AbortController();
-      const seen = await readUntil(postSse(`${graceful.url}/v1/chat/stream`, { message: 'abandon me', model: 'probe' }, graceful.headers, controller.signal), controller, 3);
+      const seen = await readUntilSeq(postSse(`${graceful.url}/v1/chat/stream`, { message: 'abandon me', model: 'probe' }, graceful.headers, controller.signal), controller, 3);
       const requestId = seen[0]!.data!.request_id as string;
       probe.abortedAt = undefined;
       const droppedAt = performance.now();
@@ -145,7 +124,7 @@ describe('resumable streams (memory retention)', () => {
 
   test('"background": true runs to the end with nobody connected; GET /v1/requests/{id} has the result', async () => {
     const controller = new AbortController();
-    const seen = await readUntil(start({ background: true, simulate: { ...paced, output_tokens: 20 } }, controller), controller, 0);
+    const seen = await readUntilSeq(start({ background: true, simulate: { ...paced, output_tokens: 20 } }, controller), controller, 0);
     const requestId = seen[0]!.data!.request_id as string;
     await usage.waitFor((entry) => entry.requestId === requestId && entry.outcome === 'completed');
     const status = await harness.gateway.app.inject({ method: 'GET', url: `/v1/requests/${requestId}`, headers: harness.headers });
@@ -160,7 +139,7 @@ describe('resumable streams (memory retention)', () => {
 
   test('bad resumes get clear errors: another key, a malformed Last-Event-ID, a position past the end, an unknown id, a trimmed gap', async () => {
     const controller = new AbortController();
-    const seen = await readUntil(start({ simulate: { ...paced, tokens_per_second: 0, output_tokens: 80 } }, controller), controller, 0);
+    const seen = await readUntilSeq(start({ simulate: { ...paced, tokens_per_second: 0, output_tokens: 80 } }, controller), controller, 0);
     const requestId = seen[0]!.data!.request_id as string;
     await usage.waitFor((entry) => entry.requestId === requestId);
     const resume = (headers: Record<string, string>, query = '') =>
@@ -184,7 +163,7 @@ describe('resumable streams (memory retention)', () => {
       gap: 'stream_gap',
       noKey: 'unauthorized',
     });
-    const tail = await readAll(getSse(`${harness.url}/v1/chat/stream/${requestId}?after=70`, harness.headers));
+    const tail = await readEvents(getSse(`${harness.url}/v1/chat/stream/${requestId}?after=70`, harness.headers));
     assert.equal(tail.at(-1)!.event, 'done', 'what is still retained can be resumed');
     const socket = await TestSocket.open(`${harness.wsUrl}/v1/ws/chat`, harness.headers);
     socket.send({ type: 'resume', request_id: 'never-was', after_seq: 0 });

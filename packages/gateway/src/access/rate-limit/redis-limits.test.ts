@@ -86,6 +86,12 @@ describe('concurrency and tickets across instances', () => {
     const statuses = responses.map((response) => response.status);
     assert.equal(statuses.filter((status) => status === 200).length, 4, statuses.join(','));
     assert.equal(statuses.filter((status) => status === 429).length, 5);
+    // A dropped connection leaves a stream running for the resume grace: the client cancels, on any instance.
+    for (const [index, response] of responses.entries()) {
+      if (response.status !== 200) continue;
+      const cancel = await fetch(`${gateways[(index + 1) % 3]!.url}/v1/requests/${response.headers.get('x-request-id')}/cancel`, { method: 'POST', headers: { 'x-api-key': KEY } });
+      assert.equal(cancel.status, 200);
+    }
     for (const controller of controllers) controller.abort();
     for (const response of responses) await response.body?.cancel().catch(() => undefined);
     // Slots come back when the streams end, wherever they ran.
