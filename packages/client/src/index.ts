@@ -2,7 +2,7 @@ export { StreamGateClient } from './streamgate-client.js';
 export type { ConnectOptions, StreamGateClientOptions, StreamRequest, WebSocketOptions } from './streamgate-client.js';
 export type { CallOptions, ChatRequest, SimulateOptions, Transport } from './chat/chat-request.js';
 export type { ChatStream } from './chat/chat-stream.js';
-export type { ChatStreamEvent, StreamErrorEvent } from './chat/chat-stream-event.js';
+export type { ChatStreamEvent, ResumedEvent, StreamErrorEvent } from './chat/chat-stream-event.js';
 export type { CancelledChat, ChatResult, CompletedChat, FailedChat } from './chat/chat-result.js';
 export { StreamGateError } from './errors/streamgate-error.js';
 export { errorFromResponse } from './errors/error-from-response.js';
@@ -16,6 +16,7 @@ export type { CreatedSession, Session, SessionSummary, SessionTurn } from './ses
 export { WebSocketConnection } from './websocket/websocket-connection.js';
 export type { ConnectionClose, ConnectionEvents, ConnectionState, ConnectionStateChange } from './websocket/connection-events.js';
 export type { ReconnectOptions } from './websocket/backoff.js';
+export type { ResumeOptions } from './shared/resume-options.js';
 export type { KeepAliveOptions } from './websocket/keep-alive.js';
 export type { WebSocketConstructor, WebSocketLike } from './websocket/websocket-like.js';
 export type { WebSocketTicket } from './websocket/websocket-ticket.js';

@@ -6,8 +6,9 @@ import { listModels } from './models/list-models.js';
 import type { Model } from './models/model.js';
 import { chatOverRest } from './rest/rest-chat.js';
 import { SessionsApi } from './sessions/sessions-api.js';
+import { resolveResumeOptions, type ResumeOptions } from './shared/resume-options.js';
 import { chatOverSse } from './sse/sse-chat.js';
-import type { ReconnectOptions } from './websocket/backoff.js';
+import type { ReconnectOptions, ResolvedReconnectOptions } from './websocket/backoff.js';
 import type { KeepAliveOptions } from './websocket/keep-alive.js';
 import { WebSocketConnection } from './websocket/websocket-connection.js';
 import type { WebSocketConstructor } from './websocket/websocket-like.js';
@@ -39,6 +40,12 @@ export interface StreamGateClientOptions extends HttpClientOptions {
   /** The WebSocket class: default `globalThis.WebSocket`; in Node 20, pass `WebSocket` from the `ws` package. */
   WebSocket?: WebSocketConstructor;
   websocket?: WebSocketOptions;
+  /**
+   * Picks a stream up again where it left off when its connection breaks mid-way (the default), or
+   * `false` to end it with `connection_lost` instead. SSE resumes with `Last-Event-ID`; a WebSocket
+   * request resumes on the reopened socket. Default `{maxAttempts: 6}` with the reconnect delays.
+   */
+  resume?: ResumeOptions | false;
 }
 
 /** A chat request for {@link StreamGateClient.stream}, with the transport to carry it (default `sse`). */
@@ -75,9 +82,11 @@ export class StreamGateClient {
   private readonly http: HttpClient;
   private shared: WebSocketConnection | undefined;
   private readonly connections = new Set<WebSocketConnection>();
+  private readonly resume: ResolvedReconnectOptions | undefined;
 
   constructor(private readonly options: StreamGateClientOptions) {
     this.http = new HttpClient(options);
+    this.resume = resolveResumeOptions(options.resume);
     this.sessions = new SessionsApi(this.http);
   }
 
@@ -129,7 +138,7 @@ export class StreamGateClient {
     const { transport = 'sse', ...chatRequest } = request;
     if (transport === 'websocket') return this.connection().stream(chatRequest, options);
     const controller = openChatStream(chatRequest, transport, options.signal);
-    if (transport === 'sse') chatOverSse(this.http, chatRequest, controller);
+    if (transport === 'sse') chatOverSse(this.http, chatRequest, controller, this.resume);
     else chatOverRest(this.http, chatRequest, controller);
     return controller.stream;
   }
@@ -174,6 +183,7 @@ export class StreamGateClient {
       WebSocket: WebSocketClass,
       headers: () => this.http.authHeaders(),
       ...(ticketProvider ? { ticketProvider } : {}),
+      ...(this.resume ? { resume: this.resume } : {}),
       ...(reconnect !== undefined ? { reconnect } : {}),
       ...(keepAlive !== undefined ? { keepAlive } : {}),
     });

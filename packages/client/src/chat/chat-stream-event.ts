@@ -14,7 +14,23 @@ export interface StreamErrorEvent {
 }
 
 /**
- * What a chat stream yields, whatever the transport: one `start`, any number of `delta` and `trace`,
- * then exactly one `done` or `error`.
+ * The connection broke mid-stream and the client picked the reply up again where it left off: what
+ * follows continues the text, with nothing repeated and nothing missing. An app may show it
+ * ("connection lost, resumed"); the text needs no repair.
  */
-export type ChatStreamEvent = StartEvent | DeltaEvent | TraceEvent | DoneEvent | StreamErrorEvent;
+export interface ResumedEvent {
+  type: 'resumed';
+  /** The transport that was resumed (REST is never: its reply arrives whole). */
+  transport: 'sse' | 'websocket';
+  /**
+   * Events the gateway had retained while the client was away, sent now before the live ones, when
+   * the gateway says (SSE: its `x-replayed-events` header); `null` when it does not.
+   */
+  replayed: number | null;
+}
+
+/**
+ * What a chat stream yields, whatever the transport: one `start`, any number of `delta` and `trace`
+ * (and `resumed` after a connection was lost and picked up again), then exactly one `done` or `error`.
+ */
+export type ChatStreamEvent = StartEvent | DeltaEvent | TraceEvent | ResumedEvent | DoneEvent | StreamErrorEvent;

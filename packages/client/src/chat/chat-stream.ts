@@ -6,7 +6,7 @@ import { EventQueue } from '../shared/event-queue.js';
 import { createRequestId } from '../shared/request-id.js';
 import type { ChatRequest, Transport } from './chat-request.js';
 import type { ChatResult } from './chat-result.js';
-import type { ChatStreamEvent } from './chat-stream-event.js';
+import type { ChatStreamEvent, ResumedEvent } from './chat-stream-event.js';
 
 /**
  * One chat request in flight, over any transport: an async iterable of its events, plus the
@@ -31,6 +31,13 @@ export interface ChatStream extends AsyncIterable<ChatStreamEvent> {
   readonly result: Promise<ChatResult>;
   /** The client's measurements so far (final once `result` resolves). */
   readonly metrics: ClientMetrics;
+  /**
+   * Breaks the connection the reply streams on, as a network failure would, to try out resuming
+   * (the web app's comparison does): SSE aborts its fetch, WebSocket drops its socket (and with it
+   * every request the socket carries). The client then resumes as after a real drop. Does nothing
+   * before the reply has started streaming, after it has ended, or over REST.
+   */
+  dropConnection(): void;
 }
 
 /**
@@ -43,6 +50,7 @@ export class ChatStreamController {
   private readonly queue: EventQueue<ChatStreamEvent>;
   private readonly texts: string[] = [];
   private readonly cancelHandlers: (() => void)[] = [];
+  private dropHandler: (() => void) | undefined;
   private started: StartEvent | undefined;
   private resolveResult!: (result: ChatResult) => void;
   private finished = false;
@@ -64,6 +72,9 @@ export class ChatStreamController {
       get metrics() {
         return recorder.snapshot();
       },
+      dropConnection: () => {
+        if (!this.finished) this.dropHandler?.();
+      },
       [Symbol.asyncIterator]: () => queue[Symbol.asyncIterator](),
     };
     if (signal?.aborted) this.cancel();
@@ -78,6 +89,16 @@ export class ChatStreamController {
   /** Runs when the client cancels, so that the transport can tell the gateway (or abort its fetch). */
   onCancel(handler: () => void): void {
     this.cancelHandlers.push(handler);
+  }
+
+  /** What `stream.dropConnection()` does on this transport. */
+  onDrop(handler: () => void): void {
+    this.dropHandler = handler;
+  }
+
+  /** The transport picked the stream up again after a lost connection; the events that follow continue it. */
+  resumed(transport: ResumedEvent['transport'], replayed: number | null): void {
+    if (!this.finished) this.queue.push({ type: 'resumed', transport, replayed });
   }
 
   /** An event from the gateway. `done` and `error` end the stream. */

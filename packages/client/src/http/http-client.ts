@@ -26,6 +26,8 @@ export interface HttpRequest {
   requestId: string;
   body?: unknown;
   accept?: string;
+  /** Headers of this request only (`Last-Event-ID` for a resume). */
+  headers?: Record<string, string>;
   signal?: AbortSignal;
 }
 
@@ -51,6 +53,7 @@ export class HttpClient {
   async send(request: HttpRequest): Promise<Response> {
     const headers: Record<string, string> = {
       ...(await this.authHeaders()),
+      ...request.headers,
       accept: request.accept ?? 'application/json',
       // The gateway adopts a well-formed X-Request-Id, so the id is known before the reply starts.
       'x-request-id': request.requestId,

@@ -1,6 +1,8 @@
 import { createServer, connect, type Socket } from 'node:net';
 
 export interface TcpProxy {
+  /** `http://127.0.0.1:PORT` */
+  url: string;
   /** `ws://127.0.0.1:PORT` */
   wsUrl: string;
   /**
@@ -8,6 +10,8 @@ export interface TcpProxy {
    * to the client the gateway goes silent, like a peer behind a dead network path. New connections work.
    */
   freeze(): void;
+  /** Resets every connection open now, as a network failure would (the client sees a broken connection). New connections work. */
+  cut(): void;
   close(): Promise<void>;
 }
 
@@ -32,6 +36,7 @@ export async function startTcpProxy(targetPort: number): Promise<TcpProxy> {
   const address = server.address();
   if (address === null || typeof address === 'string') throw new Error('The proxy has no port.');
   return {
+    url: `http://127.0.0.1:${address.port}`,
     wsUrl: `ws://127.0.0.1:${address.port}`,
     freeze() {
       for (const [client, upstream] of pairs) {
@@ -39,6 +44,12 @@ export async function startTcpProxy(targetPort: number): Promise<TcpProxy> {
         upstream.unpipe(client);
         client.pause();
         upstream.pause();
+      }
+    },
+    cut() {
+      for (const [client, upstream] of pairs) {
+        client.resetAndDestroy();
+        upstream.resetAndDestroy();
       }
     },
     async close() {

@@ -51,7 +51,7 @@ export class ObservedSessionStore extends MemorySessionStore {
 
 export interface ClientTestGateway extends TestGateway {
   sessions: ObservedSessionStore;
-  /** A client for this gateway, with Node's `ws` and fast reconnects; `close()` closes it too. */
+  /** A client for this gateway, with Node's `ws` and fast reconnects and resumes; `close()` closes it too. */
   client(options?: Partial<StreamGateClientOptions>): StreamGateClient;
 }
 
@@ -68,6 +68,7 @@ export async function startClientTestGateway(environment: Record<string, string>
         baseUrl: gateway.url,
         apiKey: gateway.key,
         WebSocket,
+        resume: { initialDelayMs: 5, maxDelayMs: 50 },
         ...options,
         websocket: { reconnect: { initialDelayMs: 5, maxDelayMs: 50 }, ...options.websocket },
       });

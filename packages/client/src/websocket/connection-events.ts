@@ -1,7 +1,10 @@
 import type { StreamGateError } from '../errors/streamgate-error.js';
 import type { SocketClose } from './close-reasons.js';
 
-/** `connecting` (first attempt), `open`, `reconnecting` (waiting or retrying after a drop), `closed` (for good). */
+/**
+ * `connecting` (first attempt), `open` (the gateway said `connected`: requests go out), `reconnecting`
+ * (waiting or retrying after a drop), `closed` (for good).
+ */
 export type ConnectionState = 'connecting' | 'open' | 'reconnecting' | 'closed';
 
 export interface ConnectionStateChange {

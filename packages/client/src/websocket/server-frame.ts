@@ -5,10 +5,20 @@ import { toStreamEvent } from '../wire/wire-event.js';
 
 /** A frame from the gateway, sorted by who it is for: the connection, or one request. */
 export type ServerFrame =
-  | { kind: 'connected'; connectionId: string; heartbeatIntervalMs: number | undefined; sessionId: string | undefined }
+  | {
+      kind: 'connected';
+      connectionId: string;
+      heartbeatIntervalMs: number | undefined;
+      sessionId: string | undefined;
+      /** Requests the socket runs at once; undefined from gateways that do not say. */
+      maxConcurrentRequests: number | undefined;
+    }
   | { kind: 'pong' }
   | { kind: 'connection-error'; error: StreamGateError }
-  | { kind: 'request'; requestId: string; event: StreamEvent }
+  /** `seq` is the event's place in its request (absent on refusals sent before a request started). */
+  | { kind: 'request'; requestId: string; seq: number | undefined; event: StreamEvent }
+  /** The gateway accepted a resume, and says how many retained events it sends before the live ones. */
+  | { kind: 'resumed'; requestId: string; replayed: number | null }
   | { kind: 'ignored' };
 
 /** One text frame, parsed and checked in one step; never throws. */
@@ -26,14 +36,23 @@ export function parseServerFrame(text: string): { ok: true; frame: ServerFrame }
         connectionId: frame.connection_id,
         heartbeatIntervalMs: isFiniteNumber(frame.heartbeat_interval_ms) ? frame.heartbeat_interval_ms : undefined,
         sessionId: typeof frame.session_id === 'string' ? frame.session_id : undefined,
+        maxConcurrentRequests:
+          isFiniteNumber(frame.max_concurrent_requests) && frame.max_concurrent_requests >= 1 ? frame.max_concurrent_requests : undefined,
       },
     };
   }
   if (frame.event === 'pong') return { ok: true, frame: { kind: 'pong' } };
+  if (frame.event === 'resumed' && typeof frame.request_id === 'string') {
+    const replayed = isFiniteNumber(frame.replayed) && frame.replayed >= 0 ? frame.replayed : null;
+    return { ok: true, frame: { kind: 'resumed', requestId: frame.request_id, replayed } };
+  }
   const mapped = toStreamEvent(frame.event, frame);
   if (!mapped.ok) return mapped;
   if (!mapped.event) return { ok: true, frame: { kind: 'ignored' } };
-  if (typeof frame.request_id === 'string') return { ok: true, frame: { kind: 'request', requestId: frame.request_id, event: mapped.event } };
+  if (typeof frame.request_id === 'string') {
+    const seq = isFiniteNumber(frame.seq) ? frame.seq : undefined;
+    return { ok: true, frame: { kind: 'request', requestId: frame.request_id, seq, event: mapped.event } };
+  }
   if (mapped.event.type === 'error') {
     const { code, message, retryable, retryAfterMs } = mapped.event;
     const error = new StreamGateError(code, message, { retryable, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) });

@@ -3,7 +3,7 @@ import { openChatStream, type ChatStream } from '../chat/chat-stream.js';
 import { forRequest, StreamGateError } from '../errors/streamgate-error.js';
 import { resolveProvider, type Provider } from '../http/http-client.js';
 import { Listeners } from '../shared/listeners.js';
-import { backoffDelay, resolveReconnectOptions, type ReconnectOptions } from './backoff.js';
+import { backoffDelay, resolveReconnectOptions, type ReconnectOptions, type ResolvedReconnectOptions } from './backoff.js';
 import { closedFor, handshakeFailure, lostRequestError, NON_RETRYABLE_CLOSE_CODES, type SocketClose } from './close-reasons.js';
 import type { ConnectionClose, ConnectionEvents, ConnectionState } from './connection-events.js';
 import { KeepAlive, type KeepAliveOptions } from './keep-alive.js';
@@ -23,13 +23,20 @@ export interface WebSocketConnectionOptions {
   ticketProvider?: () => Promise<string>;
   reconnect?: ReconnectOptions | false;
   keepAlive?: KeepAliveOptions | false;
+  /**
+   * Requests in flight when the socket drops resume on the next one; they fail with `connection_lost`
+   * once `maxAttempts` reconnect attempts in a row have failed. Absent: they fail at once.
+   */
+  resume?: ResolvedReconnectOptions;
 }
 
 /**
- * One WebSocket to the gateway that carries many requests at once, reopens itself with backoff and
- * jitter, pings to stay alive and to notice a dead peer, and reports its state and close codes.
- * Requests made while it is (re)connecting wait for the attempt under way; requests on a socket
- * that drops end with a retryable `connection_lost` error. Create one with `client.connect()`.
+ * One WebSocket to the gateway that carries many requests at once (as many as the gateway allows,
+ * the rest queued), reopens itself with backoff and jitter, pings to stay alive and to notice a dead
+ * peer, and reports its state and close codes. Requests made while it is (re)connecting wait for the
+ * attempt under way; requests on a socket that drops resume on the next one where they left off
+ * (each event once), or without `resume` end with a retryable `connection_lost` error. Create one
+ * with `client.connect()`.
  *
  * @example
  * ```ts
@@ -52,6 +59,7 @@ export class WebSocketConnection {
   private closedError: StreamGateError | undefined;
   private currentConnectionId: string | undefined;
   private lastCloseInfo: ConnectionClose | undefined;
+  private announcedLimit: number | undefined;
   private readonly requests = new RequestTable();
   private readonly listeners = new Listeners<ConnectionEvents>();
   private readonly keepAlive: KeepAlive | undefined;
@@ -83,9 +91,19 @@ export class WebSocketConnection {
     return this.lastCloseInfo;
   }
 
-  /** Requests sent and not yet answered in full. */
+  /** Requests sent and not yet answered in full (including those waiting to resume after a drop). */
   get activeRequests(): number {
     return this.requests.inFlight;
+  }
+
+  /** Requests not sent yet: waiting for the socket, or for room under the gateway's limit. */
+  get queuedRequests(): number {
+    return this.requests.queuedCount;
+  }
+
+  /** How many requests the gateway runs at once on this socket (its `connected` frame says); the rest queue. */
+  get maxConcurrentRequests(): number | undefined {
+    return this.announcedLimit;
   }
 
   /**
@@ -112,8 +130,9 @@ export class WebSocketConnection {
   }
 
   /**
-   * Sends a chat request over this connection. Aborting `signal` (or leaving the `for await` loop)
-   * sends `{"type":"cancel"}` and ends the stream with a `cancelled` outcome at once.
+   * Sends a chat request over this connection, or queues it while the socket runs as many as the
+   * gateway allows. Aborting `signal` (or leaving the `for await` loop) sends `{"type":"cancel"}` and
+   * ends the stream with a `cancelled` outcome at once.
    */
   stream(request: ChatRequest, options: CallOptions = {}): ChatStream {
     const controller = openChatStream(request, 'websocket', options.signal);
@@ -127,9 +146,18 @@ export class WebSocketConnection {
       controller.fail(new StreamGateError('duplicate_request_id', `Request "${requestId}" is already running on this connection.`, { requestId }));
       return controller.stream;
     }
-    controller.onCancel(() => this.requests.cancel(requestId, this.openSocket));
-    this.requests.add(controller, JSON.stringify({ ...toWireBody(request), request_id: requestId }), this.openSocket);
+    controller.onCancel(() => this.requests.cancel(requestId));
+    controller.onDrop(() => this.drop());
+    this.requests.add(controller, JSON.stringify({ ...toWireBody(request), request_id: requestId }));
     return controller.stream;
+  }
+
+  /**
+   * Drops the socket as a network failure would, then reconnects: the requests it carried resume on
+   * the new socket. For trying out reconnects and resuming (`stream.dropConnection()` calls it).
+   */
+  drop(): void {
+    this.abandon({ code: CLOSE_DROPPED, reason: 'dropped by the client', wasClean: false });
   }
 
   /** Connects now if not connected: skips the wait before the next attempt, or reopens a closed connection. */
@@ -141,21 +169,19 @@ export class WebSocketConnection {
     void this.attemptConnection();
   }
 
-  /** Closes for good; requests in flight or waiting end as `cancelled`. */
+  /** Closes for good; requests in flight or waiting end as `cancelled` (the gateway is told to stop them). */
   close(code = 1000, reason = 'closed by the client'): void {
     if (this.currentState === 'closed') return;
     this.closedError = new StreamGateError('connection_closed', 'The connection was closed by the client.', { retryable: false });
     this.generation++;
     if (this.reconnectTimer !== undefined) clearTimeout(this.reconnectTimer);
     this.reconnectTimer = undefined;
+    this.requests.close(new StreamGateError('cancelled', 'The connection was closed by the client.', { retryable: false }));
     const socket = this.socket;
     if (socket) {
       this.detach(socket);
       socket.close(code, reason);
     }
-    const cancelled = new StreamGateError('cancelled', 'The connection was closed by the client.', { retryable: false });
-    this.requests.failSent(cancelled);
-    this.requests.failWaiting(cancelled);
     if (socket) this.emitClose({ code, reason, wasClean: true }, false);
     this.setState('closed');
   }
@@ -193,8 +219,6 @@ export class WebSocketConnection {
   private opened(socket: WebSocketLike): void {
     this.openSocket = socket;
     this.keepAlive?.start();
-    this.setState('open');
-    this.requests.flush(socket);
   }
 
   private received(data: unknown): void {
@@ -208,11 +232,17 @@ export class WebSocketConnection {
     if (frame.kind === 'connected') {
       this.currentConnectionId = frame.connectionId;
       this.attempt = 0;
+      this.announcedLimit = frame.maxConcurrentRequests;
       this.keepAlive?.useServerInterval(frame.heartbeatIntervalMs);
+      // Open for requests once the gateway has said how many it takes at once.
+      if (this.openSocket) this.requests.attach(this.openSocket, frame.maxConcurrentRequests);
+      this.setState('open');
     } else if (frame.kind === 'connection-error') {
       this.listeners.emit('error', frame.error);
     } else if (frame.kind === 'request') {
-      this.requests.deliver(frame.requestId, frame.event);
+      this.requests.deliver(frame.requestId, frame.seq, frame.event);
+    } else if (frame.kind === 'resumed') {
+      this.requests.markResumed(frame.requestId, frame.replayed);
     }
   }
 
@@ -237,7 +267,7 @@ export class WebSocketConnection {
     }
   }
 
-  /** A socket closed or could not be made: fail what it carried, then reconnect or close for good. */
+  /** A socket closed or could not be made: keep what it carried to resume, or fail it; then reconnect or close for good. */
   private lost(close: SocketClose | undefined, failure?: StreamGateError): void {
     const options = this.reconnectOptions;
     const permanent =
@@ -246,11 +276,14 @@ export class WebSocketConnection {
       (close !== undefined && NON_RETRYABLE_CLOSE_CODES.has(close.code)) ||
       this.attempt + 1 >= options.maxAttempts;
     if (close) this.emitClose(close, !permanent);
-    this.requests.failSent(lostRequestError(close));
+    const resume = permanent ? undefined : this.options.resume;
+    this.requests.detach(resume ? undefined : lostRequestError(close));
     const wasOpen = this.currentState === 'open';
     // Requests waiting for this attempt fail with it, rather than wait through every backoff.
     const attemptError = wasOpen ? undefined : (failure ?? new StreamGateError('connection_failed', 'The WebSocket could not be opened.', { details: close }));
-    if (attemptError) this.requests.failWaiting(attemptError);
+    if (attemptError) this.requests.failQueued(attemptError);
+    // After a drop, `attempt` counts the reconnect attempts that have failed since.
+    if (!resume || (attemptError && this.attempt >= resume.maxAttempts)) this.requests.failInterrupted(resumeFailed(close, this.attempt, attemptError));
     if (permanent) {
       this.closedError = attemptError ?? failure ?? closedFor(close);
       this.setState('closed', { error: this.closedError });
@@ -278,7 +311,20 @@ export class WebSocketConnection {
   }
 }
 
+/** Close code of `drop()`: a private-use code (4000-4999), as browsers accept no other from a client but 1000. */
+const CLOSE_DROPPED = 4001;
+
 function ignore(): void {}
+
+/** Why requests that waited to resume after a drop failed: the connection closed for good, or did not come back. */
+function resumeFailed(close: SocketClose | undefined, failedAttempts: number, attemptError: StreamGateError | undefined): StreamGateError {
+  if (!attemptError || failedAttempts === 0) return lostRequestError(close);
+  return new StreamGateError(
+    'connection_lost',
+    `The WebSocket closed before the reply was complete and could not be resumed: ${failedAttempts} attempts to reconnect failed (last: ${attemptError.message})`,
+    { retryable: true, cause: attemptError },
+  );
+}
 
 /** Why an attempt failed before a socket existed: the URL or ticket provider threw, or the URL is invalid. */
 function attemptFailure(error: unknown): StreamGateError {
