@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { ErrorEvent, StopReason, StreamEvent, Usage } from '@streamgate/protocol';
 import { GatewayError, toGatewayError } from '../errors.js';
 import type { ChatMessage } from '../providers/chat-model.js';
-import { estimateTokens } from '../providers/simulator/simulator-reply.js';
+import { estimateInputTokens, estimateOutputTokens } from '../providers/token-estimate.js';
 import { costOf, type ModelPrice, type ModelRegistry, type ResolvedModel } from '../routing/model-registry.js';
 import type { SessionStore, SessionTurn } from '../stores/session-store.js';
 import type { Admission, AdmissionGrant } from './admission.js';
@@ -128,6 +128,7 @@ export class ChatEngine {
     // Kept only for the session turn: a request that keeps none holds no text at all, however long.
     const reply = request.keepTurns === false ? undefined : new ReplyText();
     let deltas = 0;
+    let outputCharacters = 0;
     let ttftMs: number | null = null;
     let finish: { stopReason: StopReason; usage: Usage; upstreamLatencyMs?: number } | undefined;
     // Who is billed: the model's own provider and price, unless a router says a fallback served.
@@ -138,7 +139,7 @@ export class ChatEngine {
     // client that reads the history right after `done` or `error` finds this turn in it.
     // What the model reported, or an estimate where it reported nothing (it failed, or was cut off).
     const usageSoFar = (): Usage =>
-      finish?.usage ?? { inputTokens: estimateTokens(messages.map((message) => message.content).join('\n')), outputTokens: deltas };
+      finish?.usage ?? { inputTokens: estimateInputTokens({ system: request.system, messages }), outputTokens: estimateOutputTokens(outputCharacters) };
     let settled = false;
     // Resolves to the error that kept the turns out of a session the caller named, if one did.
     const settle = async (): Promise<GatewayError | undefined> => {
@@ -181,6 +182,7 @@ export class ChatEngine {
           ttftMs ??= performance.now() - admittedAt;
           reply?.add(part.text);
           deltas++;
+          outputCharacters += part.text.length;
           yield { type: 'delta', text: part.text };
         } else if (part.type === 'trace') {
           yield { type: 'trace', data: part.data };

@@ -3,7 +3,7 @@ import { TextDecoder } from 'node:util';
 import { GatewayError } from '../../errors.js';
 import type { ChatModel, ChatModelCall, ChatModelPart } from '../chat-model.js';
 import { ServerSentEventDecoder } from '../server-sent-events.js';
-import { estimateTokens } from '../simulator/simulator-reply.js';
+import { estimateInputTokens, estimateOutputTokens } from '../token-estimate.js';
 import { agentCoreError } from './agentcore-error.js';
 import { agentCoreEventPart, agentCoreJsonReply } from './agentcore-stream-parts.js';
 import { toAgentCorePayload, toRuntimeSessionId } from './convert-to-agentcore-messages.js';
@@ -97,7 +97,7 @@ export class AgentCoreChatModel implements ChatModel {
     yield {
       type: 'finish',
       stopReason: mapAgentCoreFinishReason(),
-      usage: { inputTokens: estimateTokens(payload.prompt), outputTokens: Math.ceil(outputCharacters / 4) },
+      usage: { inputTokens: estimateInputTokens(call), outputTokens: estimateOutputTokens(outputCharacters) },
     };
   }
 }

@@ -2,7 +2,7 @@ import { TextDecoder } from 'node:util';
 import { InvokeAgentCommand, type BedrockAgentRuntimeClient, type ResponseStream } from '@aws-sdk/client-bedrock-agent-runtime';
 import { GatewayError } from '../../errors.js';
 import type { ChatModel, ChatModelCall, ChatModelPart } from '../chat-model.js';
-import { estimateTokens } from '../simulator/simulator-reply.js';
+import { estimateInputTokens, estimateOutputTokens } from '../token-estimate.js';
 import { AgentUsage } from './agent-usage.js';
 import { bedrockAgentsError } from './bedrock-agents-error.js';
 import { parseAgentTarget, toAgentInputText, toAgentSessionId } from './convert-to-bedrock-agents-messages.js';
@@ -86,7 +86,7 @@ export class BedrockAgentsChatModel implements ChatModel {
     yield {
       type: 'finish',
       stopReason: mapBedrockAgentsFinishReason(returnedControl),
-      usage: usage.total() ?? { inputTokens: estimateTokens(inputText), outputTokens: Math.ceil(outputCharacters / 4) },
+      usage: usage.total() ?? { inputTokens: estimateInputTokens(call), outputTokens: estimateOutputTokens(outputCharacters) },
     };
   }
 

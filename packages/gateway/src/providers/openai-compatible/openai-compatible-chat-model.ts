@@ -3,7 +3,7 @@ import { GatewayError } from '../../errors.js';
 import type { ChatModel, ChatModelCall, ChatModelPart } from '../chat-model.js';
 import { parseJson } from '../parse-json.js';
 import { ServerSentEventDecoder } from '../server-sent-events.js';
-import { estimateTokens } from '../simulator/simulator-reply.js';
+import { estimateInputTokens, estimateOutputTokens } from '../token-estimate.js';
 import { convertToOpenAiCompatibleMessages } from './convert-to-openai-compatible-messages.js';
 import { mapOpenAiCompatibleFinishReason } from './map-openai-compatible-finish-reason.js';
 import { openAiCompatibleError, openAiCompatibleStreamError } from './openai-compatible-error.js';
@@ -51,7 +51,7 @@ export class OpenAiCompatibleChatModel implements ChatModel {
       if (call.signal.aborted) return;
       throw error;
     }
-    const inputEstimate = estimateTokens([call.system ?? '', ...call.messages.map((message) => message.content)].join('\n'));
+    const inputEstimate = estimateInputTokens(call);
     if (!streaming) {
       yield* this.whole(response, call.signal, inputEstimate);
       return;
@@ -103,7 +103,7 @@ export class OpenAiCompatibleChatModel implements ChatModel {
     yield {
       type: 'finish',
       stopReason: mapOpenAiCompatibleFinishReason(finishReason),
-      usage: usage ?? { inputTokens: inputEstimate, outputTokens: Math.ceil(outputCharacters / 4) },
+      usage: usage ?? { inputTokens: inputEstimate, outputTokens: estimateOutputTokens(outputCharacters) },
     };
   }
 
@@ -128,7 +128,7 @@ export class OpenAiCompatibleChatModel implements ChatModel {
     yield {
       type: 'finish',
       stopReason: mapOpenAiCompatibleFinishReason(choice.finish_reason),
-      usage: usage ? { inputTokens: usage.prompt_tokens, outputTokens: usage.completion_tokens ?? 0 } : { inputTokens: inputEstimate, outputTokens: Math.ceil(content.length / 4) },
+      usage: usage ? { inputTokens: usage.prompt_tokens, outputTokens: usage.completion_tokens ?? 0 } : { inputTokens: inputEstimate, outputTokens: estimateOutputTokens(content.length) },
     };
   }
 }

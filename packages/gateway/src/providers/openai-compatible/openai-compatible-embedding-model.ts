@@ -1,7 +1,7 @@
 import { GatewayError } from '../../errors.js';
 import type { EmbeddingCall, EmbeddingModel, EmbeddingResult } from '../embedding-model.js';
 import { parseJson } from '../parse-json.js';
-import { estimateTokens } from '../simulator/simulator-reply.js';
+import { estimateTextTokens } from '../token-estimate.js';
 import { openAiCompatibleError } from './openai-compatible-error.js';
 import { postJson, readText, type OpenAiCompatibleServer } from './openai-compatible-http.js';
 import { embeddingsSchema } from './openai-compatible-schemas.js';
@@ -27,6 +27,6 @@ export class OpenAiCompatibleEmbeddingModel implements EmbeddingModel {
     }
     const parsed = parseJson(text, embeddingsSchema);
     if (!parsed.success) throw new GatewayError('upstream_bad_response', `${this.server.name} sent an embeddings body that is ${parsed.error}.`);
-    return { embedding: parsed.data.data[0]!.embedding, inputTokens: parsed.data.usage?.prompt_tokens ?? estimateTokens(call.text) };
+    return { embedding: parsed.data.data[0]!.embedding, inputTokens: parsed.data.usage?.prompt_tokens ?? estimateTextTokens(call.text) };
   }
 }

@@ -2,7 +2,8 @@ import { setTimeout as delay } from 'node:timers/promises';
 import type { StopReason } from '@streamgate/protocol';
 import { GatewayError } from '../../errors.js';
 import type { ChatModel, ChatModelCall, ChatModelPart } from '../chat-model.js';
-import { estimateTokens, simulatorReply } from './simulator-reply.js';
+import { estimateInputTokens } from '../token-estimate.js';
+import { simulatorReply } from './simulator-reply.js';
 
 export interface SimulatorDefaults {
   /** Time to first token when a request does not say, in milliseconds. */
@@ -31,7 +32,7 @@ export class SimulatorChatModel implements ChatModel {
       length = call.maxTokens;
       stopReason = 'max_tokens';
     }
-    const inputTokens = estimateTokens((call.system ?? '') + call.messages.map((message) => message.content).join('\n'));
+    const inputTokens = estimateInputTokens(call);
 
     const start = performance.now();
     const intervalMs = tokensPerSecond > 0 ? 1000 / tokensPerSecond : 0;

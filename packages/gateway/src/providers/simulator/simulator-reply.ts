@@ -34,8 +34,3 @@ export function simulatorReply(message: string, turn: number, outputTokens?: num
     token: (index) => (index < opening.length ? opening[index]! : FILLER_TOKENS[(index - opening.length) % FILLER_TOKENS.length]!),
   };
 }
-
-/** A rough token count for text that no tokenizer has seen: about four characters a token. */
-export function estimateTokens(text: string): number {
-  return Math.ceil(text.length / 4);
-}

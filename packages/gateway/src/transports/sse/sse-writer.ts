@@ -5,7 +5,8 @@ import type { FastifyReply } from 'fastify';
 export function openEventStream(reply: FastifyReply, headers: Readonly<Record<string, string>>): ServerResponse {
   reply.hijack();
   const response = reply.raw;
-  response.socket?.setNoDelay(true);
+  // Every event goes out at once (no Nagle delay); an injected request's stand-in socket has no such knob.
+  if (typeof response.socket?.setNoDelay === 'function') response.socket.setNoDelay(true);
   // Headers set by hooks (CORS, RateLimit-*) are on the reply; a hijacked response must carry them itself.
   response.writeHead(200, {
     ...(reply.getHeaders() as Record<string, string>),
