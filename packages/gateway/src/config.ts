@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { STREAM_TIMING } from '@streamgate/protocol';
 import { accessEnvironment, toAccessConfig, type AccessConfig } from './access/access-config.js';
 import { ConfigError, credentialList, integer } from './env-values.js';
-import { loadUpstreamConfig, type UpstreamConfig } from './routing/upstream-config.js';
+import { loadUpstreamConfig, UPSTREAM_VARIABLES, type UpstreamConfig } from './routing/upstream-config.js';
 
 export { ConfigError } from './env-values.js';
 
@@ -42,6 +42,9 @@ const environmentSchema = z.object({
   WEB_APP_DIR: z.string().optional().transform((value) => (value?.trim() ? path.resolve(value.trim()) : fileURLToPath(new URL('../../web/dist', import.meta.url)))),
   ...accessEnvironment,
 });
+
+/** Every environment variable the gateway reads: docs/configuration.md documents each (config-docs.test.ts). */
+export const CONFIG_VARIABLES: readonly string[] = [...Object.keys(environmentSchema.shape), ...UPSTREAM_VARIABLES];
 
 export interface GatewayConfig {
   host: string;

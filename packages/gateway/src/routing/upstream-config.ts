@@ -68,6 +68,10 @@ const environmentSchema = z.object({
   DEFAULT_MODEL: optionalText,
 });
 
+/** Every environment variable the upstream configuration reads (docs/configuration.md documents each). */
+export const UPSTREAM_VARIABLES: readonly string[] = Object.keys(environmentSchema.shape);
+
+
 /** `id=upstream` or just `upstream` (then the id is the upstream id), comma-separated. */
 function namedList(value: string | undefined): { id: string; upstream: string }[] {
   return (value ?? '')
