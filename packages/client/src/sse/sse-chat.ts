@@ -20,7 +20,9 @@ export function chatOverSse(http: HttpClient, request: ChatRequest, controller: 
 }
 
 class SseChat {
-  /** The fetch in progress (or the wait before the next): aborted by a cancel or `dropConnection()`. */
+  /** Aborted by a cancel: ends the fetch in progress and the wait before the next. */
+  private readonly cancelled = new AbortController();
+  /** The fetch in progress: aborted by a cancel or `dropConnection()`. */
   private connection = new AbortController();
   private reading = false;
   private readonly position: StreamPosition = { lastSeq: -1, taken: 0, unnumbered: false };
@@ -38,6 +40,7 @@ class SseChat {
         .send({ method: 'POST', path: `/v1/requests/${encodeURIComponent(requestId)}/cancel`, requestId })
         .then((response) => response.body?.cancel())
         .catch(() => undefined);
+      this.cancelled.abort();
       this.connection.abort();
     });
     controller.onDrop(() => {
@@ -105,7 +108,7 @@ class SseChat {
 
   /** Waits before the next attempt; a cancel ends the wait at once. */
   private wait(delayMs: number): Promise<void> {
-    const { signal } = this.connection;
+    const { signal } = this.cancelled;
     if (signal.aborted) return Promise.resolve();
     return new Promise((resolve) => {
       const done = () => {

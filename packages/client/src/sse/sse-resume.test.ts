@@ -123,16 +123,20 @@ test('SSE: with resume off, a cut ends the stream with connection_lost at once',
   assert.match(result.error.message, /broke before the reply was complete\.$/);
 });
 
-test('SSE: dropConnection() breaks the fetch, and the reply resumes', { timeout: 15_000 }, async () => {
+test('SSE: dropConnection() breaks the fetch; after the backoff the reply resumes, catching up what streamed meanwhile', { timeout: 15_000 }, async () => {
   const message = 'Drop me on purpose over SSE';
-  const stream = gateway.client().stream({ message, transport: 'sse', simulate: { outputTokens: 60, tokensPerSecond: 200 } });
+  const client = gateway.client({ resume: { initialDelayMs: 200, maxDelayMs: 200, jitter: 0 } });
+  const stream = client.stream({ message, transport: 'sse', simulate: { outputTokens: 100, tokensPerSecond: 200 } });
   const reader = new StreamReader(stream);
   await reader.deltas(3);
   stream.dropConnection();
   const events = await reader.toEnd();
-  assert.equal(resumedEvents(events).length, 1);
+  const resumed = resumedEvents(events);
+  assert.equal(resumed.length, 1);
+  // 200 ms away at 200 tokens a second: about 40 events to catch up.
+  assert.ok(resumed[0]!.replayed! >= 10, `${resumed[0]!.replayed} events replayed`);
   const result = await stream.result;
   assert.ok(result.status === 'complete');
-  const unbroken = await gateway.client().stream({ message, transport: 'sse', simulate: { outputTokens: 60 } }).result;
+  const unbroken = await gateway.client().stream({ message, transport: 'sse', simulate: { outputTokens: 100 } }).result;
   assert.equal(result.text, unbroken.text);
 });
