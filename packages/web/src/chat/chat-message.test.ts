@@ -57,3 +57,10 @@ test('a completed reply takes the final text and usage; opening a session replac
   assert.deepEqual(opened, { sessionId: 's2', messages: [], running: undefined });
   assert.deepEqual(chatReducer(done, { type: 'reset' }), emptyChat);
 });
+
+test('a reply whose connection was lost and resumed says so, and its text goes on', () => {
+  let state = chatReducer(streamed(), { type: 'resumed', requestId: 'r1', event: { type: 'resumed', transport: 'sse', replayed: 2 } });
+  state = chatReducer(state, { type: 'delta', requestId: 'r1', text: ' "Hi".', metrics });
+  const reply = state.messages[1]!;
+  assert.deepEqual([reply.text, reply.status, reply.resumes], ['You said "Hi".', 'streaming', { count: 1, replayed: 2 }]);
+});

@@ -1,5 +1,6 @@
-import type { ChatResult, ClientMetrics, SimulateOptions, Transport, Usage } from '@streamgate/client';
+import type { ChatResult, ClientMetrics, ResumedEvent, SimulateOptions, Transport, Usage } from '@streamgate/client';
 import type { Problem } from '../status/describe-problem.js';
+import { addResume, type Resumes } from '../status/resumes.js';
 
 /** What was sent, kept with the reply so that it can be sent again. */
 export interface SentRequest {
@@ -24,6 +25,8 @@ export interface ChatMessage {
   metrics?: ClientMetrics;
   usage?: Usage;
   problem?: Problem;
+  /** Set when the connection was lost mid-reply and the reply resumed. */
+  resumes?: Resumes;
 }
 
 export interface ChatState {
@@ -37,6 +40,7 @@ export type ChatAction =
   | { type: 'sent'; requestId: string; request: SentRequest }
   | { type: 'started'; requestId: string; sessionId: string; model: string }
   | { type: 'delta'; requestId: string; text: string; metrics: ClientMetrics }
+  | { type: 'resumed'; requestId: string; event: ResumedEvent }
   | { type: 'ended'; result: ChatResult; problem: Problem | undefined }
   | { type: 'opened'; sessionId: string; messages: ChatMessage[] }
   | { type: 'reset' };
@@ -59,6 +63,8 @@ export function chatReducer(state: ChatState, action: ChatAction): ChatState {
       return { ...updateMessage(state, action.requestId, { model: action.model }), sessionId: state.sessionId ?? action.sessionId };
     case 'delta':
       return updateMessage(state, action.requestId, (message) => ({ text: message.text + action.text, status: 'streaming', metrics: action.metrics }));
+    case 'resumed':
+      return updateMessage(state, action.requestId, (message) => ({ resumes: addResume(message.resumes, action.event) }));
     case 'ended': {
       const { result, problem } = action;
       const ended = updateMessage(state, result.requestId, {

@@ -51,3 +51,11 @@ test("the user's message is plain text, never HTML", () => {
   assert.equal(container.querySelector('b'), null);
   assert.ok(screen.getByText('<b>hi</b> **there**'));
 });
+
+test('a reply that was resumed after a lost connection says so, with the events caught up', () => {
+  const message: ChatMessage = { id: 'r1', role: 'assistant', text: 'Whole', status: 'complete', transport: 'sse', resumes: { count: 1, replayed: 3 } };
+  const { container } = render(<MessageView message={message} />);
+  assert.equal(container.querySelector('.resumed')?.getAttribute('data-resumed'), '1');
+  assert.ok(screen.getByText('Connection lost, resumed'));
+  assert.ok(screen.getByText(/went on where it stopped; 3 missed events caught up/));
+});

@@ -1,5 +1,6 @@
 import { Markdown } from '../markdown/markdown.js';
 import { ProblemNotice } from '../status/problem-notice.js';
+import { ResumedNotice } from '../status/resumed-notice.js';
 import type { ChatMessage } from './chat-message.js';
 import { MetricsLine } from './metrics-line.js';
 
@@ -24,6 +25,7 @@ export function MessageView({ message, onRetry }: MessageViewProps) {
       {role === 'assistant' && (
         <MetricsLine transport={message.transport} model={message.model} metrics={message.metrics} usage={message.usage} />
       )}
+      {message.resumes && <ResumedNotice resumes={message.resumes} />}
       {problem && (
         <ProblemNotice
           problem={problem}

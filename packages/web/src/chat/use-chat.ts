@@ -24,7 +24,8 @@ export interface Chat {
 
 /**
  * A conversation with the gateway through the SDK: sends over the chosen transport, renders each
- * delta as it arrives, stops on demand, and keeps what arrived when a stream fails.
+ * delta as it arrives, notes when the SDK resumed a lost connection, stops on demand, and keeps
+ * what arrived when a stream fails.
  */
 export function useChat(client: StreamGateClient, callbacks: ChatCallbacks): Chat {
   const [state, dispatch] = useReducer(chatReducer, emptyChat);
@@ -62,6 +63,8 @@ export function useChat(client: StreamGateClient, callbacks: ChatCallbacks): Cha
             callbacksRef.current.onSession(event.sessionId, request.message);
           } else if (event.type === 'delta') {
             dispatch({ type: 'delta', requestId, text: event.text, metrics: stream.metrics });
+          } else if (event.type === 'resumed') {
+            dispatch({ type: 'resumed', requestId, event });
           }
         }
         const result = await stream.result;

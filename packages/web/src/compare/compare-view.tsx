@@ -21,6 +21,7 @@ export function CompareView({ client, models, settings, onSettings, onProblem }:
   const [prompt, setPrompt] = useState('Explain in a few paragraphs how streaming over a WebSocket differs from Server-Sent Events.');
   const [runs, setRuns] = useState<TransportRun[]>(waitingRuns);
   const [running, setRunning] = useState(false);
+  const [dropAfter, setDropAfter] = useState('');
   const controller = useRef<AbortController | undefined>(undefined);
   useEffect(() => () => controller.current?.abort(), []);
 
@@ -31,12 +32,14 @@ export function CompareView({ client, models, settings, onSettings, onProblem }:
     controller.current = current;
     setRunning(true);
     const simulate = simulateFor(settings, models);
+    const dropAfterChunks = Number(dropAfter);
     try {
       const finished = await runComparison(
         client,
         { message: prompt, ...(settings.model ? { model: settings.model } : {}), ...(simulate ? { simulate } : {}) },
         setRuns,
         current.signal,
+        Number.isInteger(dropAfterChunks) && dropAfterChunks > 0 ? { dropAfterChunks } : {},
       );
       const refused = finished.find((result) => result.problem?.kind === 'unauthorized');
       if (refused?.problem) onProblem(refused.problem);
@@ -52,6 +55,11 @@ export function CompareView({ client, models, settings, onSettings, onProblem }:
         <div className="options">
           <ModelPicker models={models} value={settings.model} onChange={(model) => onSettings({ ...settings, model })} />
           {usesSimulator(models, settings.model) && <SimulatorSettings value={settings.simulate} onChange={(simulate) => onSettings({ ...settings, simulate })} />}
+          <label className="drop-after">
+            <span>Drop the connection after</span>
+            <input type="number" name="dropAfterChunks" min={1} placeholder="never" value={dropAfter} onChange={(event) => setDropAfter(event.target.value)} />
+            <span>chunks</span>
+          </label>
           {running ? (
             <button type="button" className="stop" onClick={() => controller.current?.abort()}>
               Stop
@@ -65,7 +73,8 @@ export function CompareView({ client, models, settings, onSettings, onProblem }:
       </form>
       <p className="hint">
         The same prompt goes over each transport in turn, each in a new session; times are measured in this browser from the moment the request is
-        issued. The WebSocket is opened first, so its handshake is not counted.
+        issued. The WebSocket is opened first, so its handshake is not counted. With a drop, WebSocket and SSE each lose their connection
+        part-way and resume where they stopped; REST cannot, its reply arrives whole.
       </p>
       <ResultsTable runs={runs} />
       <ArrivalChart runs={runs} />

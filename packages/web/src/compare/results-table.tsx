@@ -1,6 +1,7 @@
 import { formatMs } from '../chat/metrics-line.js';
 import { TRANSPORT_NAMES } from '../chat/transports.js';
 import { ProblemNotice } from '../status/problem-notice.js';
+import { ResumedNotice } from '../status/resumed-notice.js';
 import { TRANSPORT_COLORS } from './arrival-chart.js';
 import type { TransportRun } from './run-comparison.js';
 
@@ -28,6 +29,7 @@ export function ResultsTable({ runs }: { runs: readonly TransportRun[] }) {
             </th>
             <td>
               {run.status}
+              {run.resumes && <ResumedNotice resumes={run.resumes} />}
               {run.problem && run.problem.kind !== 'cancelled' && <ProblemNotice problem={run.problem} />}
             </td>
             <td data-metric="ttft">{run.metrics?.ttftMs != null ? formatMs(run.metrics.ttftMs) : '–'}</td>

@@ -1,6 +1,7 @@
 import type { ChatRequest, ClientMetrics, StreamGateClient, Transport, Usage, WebSocketConnection } from '@streamgate/client';
 import { TRANSPORTS } from '../chat/transports.js';
 import { describeProblem, type Problem } from '../status/describe-problem.js';
+import { addResume, type Resumes } from '../status/resumes.js';
 
 /** One transport's part of a comparison. */
 export interface TransportRun {
@@ -10,6 +11,16 @@ export interface TransportRun {
   metrics?: ClientMetrics;
   usage?: Usage;
   problem?: Problem;
+  /** Set when the connection was lost (or dropped on purpose) and the reply resumed. */
+  resumes?: Resumes;
+}
+
+export interface ComparisonOptions {
+  /**
+   * Drops each streaming transport's connection once this many chunks have arrived, to show how it
+   * resumes (REST cannot: its reply arrives whole).
+   */
+  dropAfterChunks?: number;
 }
 
 export function waitingRuns(): TransportRun[] {
@@ -27,6 +38,7 @@ export async function runComparison(
   request: Omit<ChatRequest, 'sessionId' | 'requestId'>,
   onUpdate: (runs: TransportRun[]) => void,
   signal: AbortSignal,
+  options: ComparisonOptions = {},
 ): Promise<TransportRun[]> {
   let runs = waitingRuns();
   const update = (transport: Transport, change: Partial<TransportRun>) => {
@@ -42,10 +54,17 @@ export async function runComparison(
     if (transport === 'websocket') await whenOpen(client.connection(), signal);
     const stream = client.stream({ ...request, transport }, { signal });
     let text = '';
+    let chunks = 0;
+    let resumes: Resumes | undefined;
     for await (const event of stream) {
       if (event.type === 'delta') {
         text += event.text;
+        chunks++;
         update(transport, { text, metrics: stream.metrics });
+        if (chunks === options.dropAfterChunks) stream.dropConnection();
+      } else if (event.type === 'resumed') {
+        resumes = addResume(resumes, event);
+        update(transport, { resumes });
       }
     }
     const result = await stream.result;
