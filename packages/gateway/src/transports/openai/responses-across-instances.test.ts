@@ -51,7 +51,8 @@ describe('the Responses API across instances (two gateways, one real Redis)', ()
     assert.deepEqual(numbers, numbers.map((_, index) => index));
     const completed = rest.at(-1)!;
     assert.ok(completed.type === 'response.completed');
-    assert.match(completed.response.output[0]!.type === 'message' ? (completed.response.output[0].content[0] as { text: string }).text : '', /^You said: "travel"/);
+    const done = rest.find((event) => event.type === 'response.output_text.done');
+    assert.match(done?.type === 'response.output_text.done' ? done.text : '', /^You said: "travel"/);
     const requestId = created.response.id.replace(/^resp_/, '');
     await usage.waitFor((record) => record.requestId === requestId);
     assert.equal(usage.records.filter((record) => record.requestId === requestId).length, 1);

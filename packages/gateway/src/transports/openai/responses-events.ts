@@ -113,9 +113,12 @@ export class ResponseTranslator {
   private completedAt: number | null = null;
   private nextSequence = 0;
   private ended = false;
+  private session = '';
 
   /** The response's session, from its `start` event. */
-  sessionId = '';
+  get sessionId(): string {
+    return this.session;
+  }
 
   /** True once the parameters trace has been seen: the events are a response's. */
   get isResponse(): boolean {
@@ -137,7 +140,7 @@ export class ResponseTranslator {
       case 'start':
         this.requestId = event.requestId;
         this.model = event.model;
-        this.sessionId = event.sessionId;
+        this.session = event.sessionId;
         return [];
       case 'trace':
         return this.opening(event);

@@ -135,6 +135,11 @@ describe('the Responses API with the official openai SDK, unchanged', () => {
     const created = await client.responses.create({ model: 'probe', input: 'Never ending', background: true });
     await probe.started();
     assert.equal((await client.responses.retrieve(created.id)).status, 'in_progress');
+    await assert.rejects(client.responses.create({ model: 'simulator', input: 'Too soon', previous_response_id: created.id }), (error: unknown) => {
+      assert.ok(error instanceof OpenAI.BadRequestError);
+      assert.deepEqual([error.code, error.param], ['invalid_request', 'previous_response_id']);
+      return true;
+    });
     const cancelledAt = performance.now();
     const cancelled = await client.responses.cancel(created.id);
     assert.ok((await probe.aborted()) - cancelledAt < 1_000);
