@@ -1,17 +1,12 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import OpenAI from 'openai';
-import type { ResponseStreamEvent } from 'openai/resources/responses/responses';
 import { CapturingUsageSink } from '../../test-support/capture-usage.js';
 import { ProbeChatModel, probeEntry } from '../../test-support/probe-model.js';
 import { TestRedis } from '../../test-support/redis-server.js';
 import { startGateway, type TestGateway } from '../../test-support/start-gateway.js';
 import { until } from '../../test-support/until.js';
-import { SimulatorChatModel } from '../../providers/simulator/simulator-chat-model.js';
-
-const simulator = { id: 'simulator', provider: 'simulator', upstreamModelId: 'simulator', model: new SimulatorChatModel({ ttftMs: 0, tokensPerSecond: 0 }) };
-const paced = { ttft_ms: 0, tokens_per_second: 100, output_tokens: 40 };
-const simulated = <T extends object>(params: T, simulate: Record<string, number>) => ({ ...params, simulate }) as T;
+import { collect, paced, readUntil, simulated, simulator } from '../../test-support/responses-stream-events.js';
 
 describe('the Responses API across instances (two gateways, one real Redis)', () => {
   let redis: TestRedis;
@@ -37,16 +32,10 @@ describe('the Responses API across instances (two gateways, one real Redis)', ()
   });
 
   test('a stream dropped on one instance resumes on the other after starting_after, every event once', async () => {
-    const stream = await onFirst.responses.create(simulated({ model: 'simulator', input: 'travel', stream: true as const }, paced));
-    const before: ResponseStreamEvent[] = [];
-    for await (const event of stream) {
-      before.push(event);
-      if (event.sequence_number >= 5) break;
-    }
+    const before = await readUntil(await onFirst.responses.create(simulated({ model: 'simulator', input: 'travel', stream: true as const }, paced)), 5);
     const created = before[0]!;
     assert.ok(created.type === 'response.created');
-    const rest: ResponseStreamEvent[] = [];
-    for await (const event of await onSecond.responses.retrieve(created.response.id, { stream: true, starting_after: 5 })) rest.push(event);
+    const rest = await collect(await onSecond.responses.retrieve(created.response.id, { stream: true, starting_after: 5 }));
     const numbers = [...before, ...rest].map((event) => event.sequence_number);
     assert.deepEqual(numbers, numbers.map((_, index) => index));
     const completed = rest.at(-1)!;

@@ -6,25 +6,12 @@ import { CapturingUsageSink } from '../../test-support/capture-usage.js';
 import { ProbeChatModel, probeEntry } from '../../test-support/probe-model.js';
 import { startGateway, TEST_KEY, type TestGateway } from '../../test-support/start-gateway.js';
 import { until } from '../../test-support/until.js';
-import { SimulatorChatModel } from '../../providers/simulator/simulator-chat-model.js';
+import { collect, paced, readUntil, simulated, simulator } from '../../test-support/responses-stream-events.js';
 
 const OTHER_KEY = 'sg-other-key-0123456789abcdef';
-const simulator = { id: 'simulator', provider: 'simulator', upstreamModelId: 'simulator', model: new SimulatorChatModel({ ttftMs: 0, tokensPerSecond: 0 }) };
-/** 40 tokens over about 400 ms: long enough to drop the connection mid-way. */
-const paced = { ttft_ms: 0, tokens_per_second: 100, output_tokens: 40 };
-
-/** A request with StreamGate's `simulate` knobs, which the SDK's types do not know. */
-const simulated = <T extends object>(params: T, simulate: Record<string, number>) => ({ ...params, simulate }) as T;
-
 const requestIdOf = (responseId: string) => responseId.replace(/^resp_/, '');
 const textOf = (events: readonly ResponseStreamEvent[]) =>
   events.map((event) => (event.type === 'response.output_text.delta' ? event.delta : '')).join('');
-
-async function collect(stream: AsyncIterable<ResponseStreamEvent>): Promise<ResponseStreamEvent[]> {
-  const events: ResponseStreamEvent[] = [];
-  for await (const event of stream) events.push(event);
-  return events;
-}
 
 describe('the Responses API with the official openai SDK, unchanged', () => {
   let harness: TestGateway;
@@ -155,12 +142,7 @@ describe('the Responses API with the official openai SDK, unchanged', () => {
   });
 
   test('a dropped stream resumes with retrieve(id, {stream: true, starting_after}): every event once, in order, one usage record', async () => {
-    const first = await client.responses.create(simulated({ model: 'simulator', input: 'resume me', stream: true as const }, paced));
-    const before: ResponseStreamEvent[] = [];
-    for await (const event of first) {
-      before.push(event);
-      if (event.sequence_number >= 6) break;
-    }
+    const before = await readUntil(await client.responses.create(simulated({ model: 'simulator', input: 'resume me', stream: true as const }, paced)), 6);
     const created = before[0]!;
     assert.equal(created.type, 'response.created');
     const id = created.type === 'response.created' ? created.response.id : '';
