@@ -214,7 +214,7 @@ export async function buildGateway(config: GatewayConfig, overrides: GatewayOver
       origin: config.access.corsOrigins.includes('*') ? '*' : config.access.corsOrigins,
       methods: ['GET', 'POST', 'PATCH', 'DELETE', 'OPTIONS'],
       allowedHeaders: ['content-type', 'authorization', 'x-api-key', 'x-request-id', 'last-event-id'],
-      exposedHeaders: ['x-request-id', 'x-session-id', 'ratelimit-limit', 'ratelimit-remaining', 'ratelimit-reset', 'ratelimit-policy', 'retry-after'],
+      exposedHeaders: ['x-request-id', 'x-session-id', 'x-replayed-events', 'x-heartbeat-interval-ms', 'ratelimit-limit', 'ratelimit-remaining', 'ratelimit-reset', 'ratelimit-policy', 'retry-after'],
       credentials: false,
       maxAge: 600,
     });

@@ -35,6 +35,8 @@ export type ServerFrame =
       retry_after_ms?: number;
       details?: unknown;
     }
+  /** Answers a `resume` frame before its events: how many were already there to replay. */
+  | { event: 'resumed'; request_id: string; replayed: number }
   | { event: 'pong'; timestamp: number };
 
 export type ServerFrameEvent = ServerFrame['event'];

@@ -69,6 +69,11 @@ export class StreamRun {
     return this.ended;
   }
 
+  /** The lowest seq still in memory: a follower from before it catches up from the retention store. */
+  get windowStart(): number {
+    return this.window[0]?.seq ?? this.nextSeq;
+  }
+
   /** The seq of the last event so far (-1 before the first). */
   get lastSeq(): number {
     return this.nextSeq - 1;

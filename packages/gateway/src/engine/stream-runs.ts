@@ -94,14 +94,17 @@ export class StreamRuns {
     const run = this.runs.get(id);
     if (run) {
       if (afterSeq > run.lastSeq) throw pastTheEnd(requestId, afterSeq, run.lastSeq);
+      if (afterSeq + 1 < run.windowStart) {
+        // Said before the stream starts (an HTTP error), not found part-way.
+        const retained = await this.options.retention.read(id, afterSeq, 0);
+        if (!retained || retained.firstSeq > afterSeq + 1) throw gap(requestId, afterSeq, retained?.firstSeq);
+      }
       return { requestId, replayed: run.lastSeq - afterSeq, events: this.follow(run, afterSeq, signal) };
     }
     const retained = await this.options.retention.read(id, afterSeq, REMOTE_BATCH);
     if (!retained || retained.header.ownerKeyId !== caller.keyId) throw notFound(requestId);
     if (afterSeq >= retained.nextSeq) throw pastTheEnd(requestId, afterSeq, retained.nextSeq - 1);
-    if (afterSeq + 1 < retained.firstSeq) {
-      throw new GatewayError('stream_gap', `Events after ${afterSeq} of request ${requestId} are no longer retained (the oldest kept is ${retained.firstSeq}).`);
-    }
+    if (afterSeq + 1 < retained.firstSeq) throw gap(requestId, afterSeq, retained.firstSeq);
     return { requestId, replayed: retained.nextSeq - 1 - afterSeq, events: this.tracked(signal, (own) => this.followRetained(id, requestId, afterSeq, own)) };
   }
 
@@ -181,6 +184,10 @@ export class StreamRuns {
 
 function notFound(requestId: string): GatewayError {
   return new GatewayError('stream_not_found', `No retained stream "${requestId}" belongs to this key: it never existed here, belongs to another key, or its retention ended.`);
+}
+
+function gap(requestId: string, afterSeq: number, firstSeq: number | undefined): GatewayError {
+  return new GatewayError('stream_gap', `Events after ${afterSeq} of request ${requestId} are no longer retained (the oldest kept is ${firstSeq ?? 'none'}).`);
 }
 
 function pastTheEnd(requestId: string, afterSeq: number, lastSeq: number): GatewayError {

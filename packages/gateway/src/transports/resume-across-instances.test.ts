@@ -52,7 +52,8 @@ describe('resuming on another instance (two gateways, one real Redis)', () => {
     socket.socket.terminate();
     const other = await TestSocket.open(`${second.wsUrl}/v1/ws/chat`, second.headers);
     other.send({ type: 'resume', request_id: 'hop', after_seq: Math.max(...before.map((frame: Frame) => frame.seq as number)) });
-    const after = await other.request('hop');
+    const [resumed, ...after] = await other.request('hop');
+    assert.equal(resumed!.event, 'resumed');
     const seqs = [...before, ...after].map((frame: Frame) => frame.seq as number);
     assert.deepEqual(seqs, seqs.map((_, index) => index));
     assert.equal(after.at(-1)!.event, 'done', `ended with ${JSON.stringify(after.at(-1))}`);

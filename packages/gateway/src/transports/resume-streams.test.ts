@@ -17,10 +17,11 @@ describe('resumable streams (memory retention)', () => {
   let harness: TestGateway;
   const usage = new CapturingUsageSink();
   const probe = new ProbeChatModel({ tokens: 1_000_000, intervalMs: 5 });
+  const fastProbe = new ProbeChatModel({ tokens: 1_000_000 });
   before(async () => {
     harness = await startGateway(
       { API_KEYS: `sg-test-key-0123456789abcdef,${OTHER_KEY}`, STREAM_RESUME_GRACE_MS: '5000', STREAM_RETENTION_MAX_EVENTS: '50', HEARTBEAT_INTERVAL_MS: '1000' },
-      { models: [simulator, probeEntry(probe)], usage },
+      { models: [simulator, probeEntry(probe), probeEntry(fastProbe, 'fast-probe')], usage },
     );
   });
   after(() => harness.close());
@@ -80,7 +81,10 @@ describe('resumable streams (memory retention)', () => {
     const lastSeen = Math.max(...before.map((frame: Frame) => frame.seq as number));
     const second = await TestSocket.open(`${harness.wsUrl}/v1/ws/chat`, harness.headers);
     second.send({ type: 'resume', request_id: 'ws-resume', after_seq: lastSeen });
-    const after = await second.request('ws-resume');
+    const answered = await second.request('ws-resume');
+    assert.equal(answered[0]!.event, 'resumed', 'a resume is answered first, with what was already there');
+    assert.ok((answered[0]!.replayed as number) >= 0);
+    const after = answered.slice(1);
     const seqs = [...before, ...after].map((frame: Frame) => frame.seq as number);
     assert.deepEqual(seqs, seqs.map((_, index) => index));
     assert.equal(after.at(-1)!.event, 'done');
@@ -163,6 +167,19 @@ describe('resumable streams (memory retention)', () => {
       gap: 'stream_gap',
       noKey: 'unauthorized',
     });
+    // A stream still running here that has outgrown the cap: the gap is an HTTP error before anything streams.
+    const running = new AbortController();
+    const runningItems = postSse(`${harness.url}/v1/chat/stream`, { message: 'long', model: 'fast-probe' }, harness.headers, running.signal);
+    const runningId = ((await runningItems.next()).value as SseItem).data!.request_id as string;
+    // Past the retention cap (50) and past what the run keeps in memory for its followers (512).
+    const reader = (async () => {
+      for await (const item of runningItems) if (item.kind === 'event' && seqOf(item) > 1200) break;
+    })();
+    await reader;
+    const midRunGap = await harness.gateway.app.inject({ method: 'GET', url: `/v1/chat/stream/${runningId}?after=1`, headers: harness.headers });
+    assert.deepEqual([midRunGap.statusCode, midRunGap.json().error.code], [410, 'stream_gap']);
+    await fetch(`${harness.url}/v1/requests/${runningId}/cancel`, { method: 'POST', headers: harness.headers });
+    running.abort();
     const tail = await readEvents(getSse(`${harness.url}/v1/chat/stream/${requestId}?after=70`, harness.headers));
     assert.equal(tail.at(-1)!.event, 'done', 'what is still retained can be resumed');
     const socket = await TestSocket.open(`${harness.wsUrl}/v1/ws/chat`, harness.headers);

@@ -203,6 +203,7 @@ export class ChatConnection {
     try {
       const caller = await this.admitFrame();
       const resumption = await this.options.runs.resume(requestId, caller, afterSeq, controller.signal);
+      this.send({ event: 'resumed', request_id: requestId, replayed: resumption.replayed });
       await this.forward(requestId, resumption.events);
     } catch (error) {
       this.failed(error, requestId);
@@ -228,6 +229,8 @@ export class ChatConnection {
       if (this.socket.readyState !== WebSocket.OPEN) break;
       const { name, data } = wirePayload(event.type === 'start' && resumeToken ? { ...event, resumeToken } : event);
       await this.sendPaced({ event: name, request_id: requestId, seq, ...data } as ServerFrame);
+      // The request's slot on this socket is free once its last frame is out, not when its run has wound down.
+      if (event.type === 'done' || event.type === 'error') return;
     }
   }
 
