@@ -1,29 +1,14 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import type { ChatStreamEvent, ResumedEvent } from '../index.js';
+import type { ChatStreamEvent } from '../index.js';
+import { cancelOnGateway, LONG_REPLY, proxyFor, resumedEvents } from '../test-support/resume-fixtures.js';
 import { StreamReader } from '../test-support/stream-reader.js';
-import { startTcpProxy, type TcpProxy } from '../test-support/tcp-proxy.js';
 import { startClientTestGateway, type ClientTestGateway } from '../test-support/test-gateway.js';
 
 let gateway: ClientTestGateway;
 before(async () => (gateway = await startClientTestGateway()));
 after(() => gateway.close());
 
-const long = { outputTokens: 10_000, tokensPerSecond: 200 };
-const portOf = (target: ClientTestGateway) => Number(new URL(target.url).port);
-const resumedEvents = (events: ChatStreamEvent[]) => events.filter((event): event is ResumedEvent => event.type === 'resumed');
-
-async function proxyFor(target: ClientTestGateway, t: { after(fn: () => Promise<void>): void }): Promise<TcpProxy> {
-  const proxy = await startTcpProxy(portOf(target));
-  t.after(() => proxy.close());
-  return proxy;
-}
-
-/** Stops a run the test left going on the gateway, so that closing the gateway need not wait for it. */
-async function cancelOnGateway(target: ClientTestGateway, requestId: string): Promise<void> {
-  const response = await fetch(`${target.url}/v1/requests/${requestId}/cancel`, { method: 'POST', headers: target.headers });
-  await response.body?.cancel();
-}
 
 test('SSE: a connection cut mid-stream resumes with Last-Event-ID: the whole reply once, after a resumed event', { timeout: 15_000 }, async (t) => {
   const proxy = await proxyFor(gateway, t);
@@ -57,7 +42,7 @@ test('SSE: a cancel after a resume still stops the model call', { timeout: 15_00
   const proxy = await proxyFor(gateway, t);
   const client = gateway.client({ baseUrl: proxy.url });
   const controller = new AbortController();
-  const stream = client.stream({ message: 'Cancel me after a resume', transport: 'sse', simulate: long }, { signal: controller.signal });
+  const stream = client.stream({ message: 'Cancel me after a resume', transport: 'sse', simulate: LONG_REPLY }, { signal: controller.signal });
   const reader = new StreamReader(stream);
   await reader.deltas(1);
   proxy.cut();
@@ -94,7 +79,7 @@ test('SSE: a stream whose missed events are no longer retained ends with stream_
 test('SSE: when the gateway cannot be reached again, the stream ends with connection_lost after the attempts allowed', { timeout: 15_000 }, async (t) => {
   const proxy = await proxyFor(gateway, t);
   const client = gateway.client({ baseUrl: proxy.url, resume: { initialDelayMs: 5, maxDelayMs: 5, maxAttempts: 2 } });
-  const stream = client.stream({ message: 'Nobody to resume with', transport: 'sse', simulate: long });
+  const stream = client.stream({ message: 'Nobody to resume with', transport: 'sse', simulate: LONG_REPLY });
   const reader = new StreamReader(stream);
   await reader.deltas(1);
   await proxy.close(); // cuts the connection and refuses new ones
@@ -111,7 +96,7 @@ test('SSE: when the gateway cannot be reached again, the stream ends with connec
 
 test('SSE: with resume off, a cut ends the stream with connection_lost at once', { timeout: 15_000 }, async (t) => {
   const proxy = await proxyFor(gateway, t);
-  const stream = gateway.client({ baseUrl: proxy.url, resume: false }).stream({ message: 'Do not resume', transport: 'sse', simulate: long });
+  const stream = gateway.client({ baseUrl: proxy.url, resume: false }).stream({ message: 'Do not resume', transport: 'sse', simulate: LONG_REPLY });
   const reader = new StreamReader(stream);
   await reader.deltas(1);
   proxy.cut();

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import type { ChatStreamEvent, ResumedEvent } from '../index.js';
+import type { ChatStreamEvent } from '../index.js';
+import { cancelOnGateway, LONG_REPLY, proxyFor, resumedEvents } from '../test-support/resume-fixtures.js';
 import { StreamReader } from '../test-support/stream-reader.js';
-import { startTcpProxy, type TcpProxy } from '../test-support/tcp-proxy.js';
 import { startClientTestGateway, type ClientTestGateway } from '../test-support/test-gateway.js';
 import { waitFor } from '../test-support/wait-for.js';
 
@@ -10,19 +10,6 @@ let gateway: ClientTestGateway;
 before(async () => (gateway = await startClientTestGateway()));
 after(() => gateway.close());
 
-const long = { outputTokens: 10_000, tokensPerSecond: 200 };
-const resumedEvents = (events: ChatStreamEvent[]) => events.filter((event): event is ResumedEvent => event.type === 'resumed');
-
-async function proxyFor(target: ClientTestGateway, t: { after(fn: () => Promise<void>): void }): Promise<TcpProxy> {
-  const proxy = await startTcpProxy(Number(new URL(target.url).port));
-  t.after(() => proxy.close());
-  return proxy;
-}
-
-async function cancelOnGateway(target: ClientTestGateway, requestId: string): Promise<void> {
-  const response = await fetch(`${target.url}/v1/requests/${requestId}/cancel`, { method: 'POST', headers: target.headers });
-  await response.body?.cancel();
-}
 
 test('WebSocket: requests in flight when the connection is cut resume on the new socket: every reply whole and once', { timeout: 15_000 }, async (t) => {
   const proxy = await proxyFor(gateway, t);
@@ -59,7 +46,7 @@ test('WebSocket: a cancel after a resume still stops the model call', { timeout:
   const proxy = await proxyFor(gateway, t);
   const client = gateway.client({ websocket: { url: proxy.wsUrl } });
   const controller = new AbortController();
-  const stream = client.stream({ message: 'Cancel me after a resume', transport: 'websocket', simulate: long }, { signal: controller.signal });
+  const stream = client.stream({ message: 'Cancel me after a resume', transport: 'websocket', simulate: LONG_REPLY }, { signal: controller.signal });
   const reader = new StreamReader(stream);
   await reader.deltas(1);
   proxy.cut();
@@ -97,7 +84,7 @@ test('WebSocket: a request whose missed events are no longer retained ends with 
 test('WebSocket: when the gateway cannot be reached again, requests end with connection_lost after the attempts allowed', { timeout: 15_000 }, async (t) => {
   const proxy = await proxyFor(gateway, t);
   const client = gateway.client({ websocket: { url: proxy.wsUrl, reconnect: { initialDelayMs: 5, maxDelayMs: 5 } }, resume: { maxAttempts: 2 } });
-  const stream = client.stream({ message: 'Nobody to resume with', transport: 'websocket', simulate: long });
+  const stream = client.stream({ message: 'Nobody to resume with', transport: 'websocket', simulate: LONG_REPLY });
   const reader = new StreamReader(stream);
   await reader.deltas(1);
   await proxy.close(); // cuts the connection and refuses new ones
