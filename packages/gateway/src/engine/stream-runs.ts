@@ -123,7 +123,7 @@ export class StreamRuns {
     }
     const { coordination } = this.options;
     if (!coordination) return false;
-    const retained = await this.options.retention.read(id, Number.MAX_SAFE_INTEGER - 1, 0);
+    const retained = await this.options.retention.read(id, -1, 0);
     if (!retained || retained.header.ownerKeyId !== caller.keyId || retained.ended) return false;
     await coordination.requestCancel(id);
     return true;

@@ -8,7 +8,7 @@ import { abortOnClientClose } from '../rest/abort-on-close.js';
 import { toChatRequest } from '../rest/chat-body.js';
 import { errorResponseSchema } from '../schemas.js';
 import { sendSseStream } from './send-sse-stream.js';
-import { withResumeToken } from './resume-token.js';
+import { withResumeToken } from '../resume-token.js';
 
 const SSE_DESCRIPTION = [
   'Streams the reply as Server-Sent Events. Each event has `id: <request_id>:<seq>`.',

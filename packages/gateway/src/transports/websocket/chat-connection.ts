@@ -11,6 +11,7 @@ import type { RateLimiter } from '../../access/rate-limit/rate-limiter.js';
 import { rateLimited } from '../../access/rate-limit/rate-limiter.js';
 import { GatewayError, toGatewayError } from '../../errors.js';
 import { toChatRequest } from '../rest/chat-body.js';
+import { withResumeToken } from '../resume-token.js';
 import { wirePayload } from '../wire.js';
 import { parseClientFrame } from './parse-frame.js';
 
@@ -217,17 +218,17 @@ export class ChatConnection {
       const controller = new AbortController();
       const stream = await this.options.engine.open(toChatRequest(body, requestId, caller, 'websocket'), controller.signal);
       const run = this.options.runs.start(stream, controller, caller, body.background === true);
-      await this.forward(requestId, this.options.runs.follow(run, -1, follower.signal), run.resumeToken);
+      await this.forward(requestId, withResumeToken(this.options.runs.follow(run, -1, follower.signal), run.resumeToken));
     } catch (error) {
       this.failed(error, requestId);
     }
   }
 
   /** Sends a request's events as frames with their own `seq`, paced by the socket. */
-  private async forward(requestId: string, events: AsyncIterable<RetainedEvent>, resumeToken?: string): Promise<void> {
+  private async forward(requestId: string, events: AsyncIterable<RetainedEvent>): Promise<void> {
     for await (const { seq, event } of events) {
       if (this.socket.readyState !== WebSocket.OPEN) break;
-      const { name, data } = wirePayload(event.type === 'start' && resumeToken ? { ...event, resumeToken } : event);
+      const { name, data } = wirePayload(event);
       await this.sendPaced({ event: name, request_id: requestId, seq, ...data } as ServerFrame);
       // The request's slot on this socket is free once its last frame is out, not when its run has wound down.
       if (event.type === 'done' || event.type === 'error') return;

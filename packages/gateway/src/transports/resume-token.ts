@@ -1,4 +1,4 @@
-import type { RetainedEvent } from '../../stores/streams/stream-retention.js';
+import type { RetainedEvent } from '../stores/streams/stream-retention.js';
 
 /**
  * The events of a run as its starting client sees them: the `start` event carries the resume token
